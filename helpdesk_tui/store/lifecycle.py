@@ -1,0 +1,258 @@
+"""The ticket lifecycle as data: states, and transitions with who, needs and effects.
+
+Screens and the command line ask `available_actions` what to offer and `check` (or `explain`)
+why something is refused. Deny by default: an action that no row allows is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from helpdesk_tui.store.errors import HelpdeskError, InvalidTransition, Label, NotPermitted
+from helpdesk_tui.store.permissions import Actor, leads_area
+
+
+class TicketFacts(Protocol):
+    status: str
+    requester_id: int
+    contact_id: int | None
+    assignee_id: int | None
+    area_id: int | None
+
+
+@dataclass(frozen=True)
+class Who:
+    """A relation between actor and ticket, optionally with a permission the actor must hold."""
+
+    relation: str
+    permission: str | None = None
+
+    def holds(self, actor: Actor, ticket: TicketFacts) -> bool:
+        if self.permission and not actor.can(self.permission):
+            return False
+        return RELATIONS[self.relation](actor, ticket)
+
+
+RELATIONS = {
+    "requester": lambda a, t: t.requester_id == a.user_id,
+    "contact": lambda a, t: t.contact_id is not None and t.contact_id == a.user_id,
+    "assignee": lambda a, t: t.assignee_id is not None and t.assignee_id == a.user_id,
+    "area_supervisor": lambda a, t: leads_area(a, t.area_id),
+    "admin": lambda a, t: a.role == "admin",
+    "area_staff": lambda a, t: a.is_staff and (t.area_id is None or t.area_id in a.area_ids),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    who: tuple[Who, ...]
+    who_message: str
+    text: str = "none"  # none | optional | required
+    needs_to: bool = False
+    effects: tuple[str, ...] = ()
+
+    def allows(self, actor: Actor, ticket: TicketFacts) -> bool:
+        return ticket.status in self.sources and any(w.holds(actor, ticket) for w in self.who)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    name: str
+    states: tuple[str, ...]
+    initial: str
+    open_states: frozenset[str]
+    final_states: frozenset[str]
+    transitions: tuple[Transition, ...]
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for row in self.transitions:
+            seen.setdefault(row.action, None)
+        return tuple(seen)
+
+    def rows(self, action: str) -> list[Transition]:
+        return [row for row in self.transitions if row.action == action]
+
+    def available_actions(self, actor: Actor, ticket: TicketFacts) -> list[str]:
+        return [
+            action
+            for action in self.actions
+            if any(row.allows(actor, ticket) for row in self.rows(action))
+        ]
+
+    def check(self, actor: Actor, ticket: TicketFacts, action: str) -> Transition:
+        """The row that lets this actor take this action now, or the reason why not."""
+        rows = self.rows(action)
+        if not rows:
+            raise InvalidTransition("{action}: no such action", action=action)
+        for row in rows:
+            if row.allows(actor, ticket):
+                return row
+        in_state = [row for row in rows if ticket.status in row.sources]
+        if not in_state:
+            raise InvalidTransition(
+                "{action}: not possible while the ticket is {state}",
+                action=action,
+                state=Label(STATE_LABELS.get(ticket.status, ticket.status)),
+            )
+        for row in in_state:
+            for who in row.who:
+                if who.permission and RELATIONS[who.relation](actor, ticket):
+                    raise NotPermitted(
+                        "{action}: your permissions do not include {permission}",
+                        action=action,
+                        permission=who.permission,
+                    )
+        raise NotPermitted(in_state[0].who_message)
+
+    def explain(self, actor: Actor, ticket: TicketFacts, action: str) -> HelpdeskError | None:
+        try:
+            self.check(actor, ticket, action)
+        except HelpdeskError as refusal:
+            return refusal
+        return None
+
+
+STATE_LABELS = {
+    "new": "New",
+    "assigned": "Assigned",
+    "in_progress": "In progress",
+    "waiting": "Waiting on customer",
+    "resolved": "Resolved",
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+}
+
+ACTION_LABELS = {
+    "assign": "Assign",
+    "take": "Take",
+    "start": "Start",
+    "wait": "Wait on customer",
+    "resume": "Resume",
+    "resolve": "Resolve",
+    "accept": "Accept resolution",
+    "reject": "Reject resolution",
+    "close": "Close",
+    "cancel": "Cancel ticket",
+    "reopen": "Reopen",
+}
+
+
+def _rows(*rows: Transition) -> tuple[Transition, ...]:
+    return rows
+
+
+def _states(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(names)
+
+
+REQUESTER = Who("requester")
+CONTACT = Who("contact")
+ASSIGNEE_WORK = Who("assignee", "ticket.work")
+ASSIGNEE_RESOLVE = Who("assignee", "ticket.resolve")
+ADMIN = Who("admin")
+OPEN_WORK = _states(["new", "assigned", "in_progress", "waiting"])
+
+STANDARD = Lifecycle(
+    name="standard",
+    states=tuple(STATE_LABELS),
+    initial="new",
+    open_states=OPEN_WORK,
+    final_states=frozenset({"cancelled"}),
+    transitions=_rows(
+        Transition(
+            "assign", OPEN_WORK, "assigned",
+            (Who("area_supervisor", "ticket.assign"), ADMIN),
+            "assign: only a supervisor of the ticket's area or an admin may assign",
+            needs_to=True, effects=("assign_to",),
+        ),
+        Transition(
+            "take", _states(["new", "assigned"]), "assigned",
+            (Who("area_supervisor"), ADMIN, Who("area_staff", "ticket.assign_self")),
+            "take: only a supervisor of the ticket's area, an admin or an agent allowed to "
+            "assign themselves may take it",
+            effects=("assign_self",),
+        ),
+        Transition(
+            "start", _states(["assigned"]), "in_progress", (ASSIGNEE_WORK,),
+            "start: only the assignee may start work",
+        ),
+        Transition(
+            "wait", _states(["in_progress"]), "waiting",
+            (ASSIGNEE_WORK, Who("area_supervisor", "ticket.work")),
+            "wait: only the assignee or a supervisor of the area may wait on the customer",
+            text="required",
+        ),
+        Transition(
+            "resume", _states(["waiting"]), "in_progress",
+            (ASSIGNEE_WORK, Who("area_supervisor", "ticket.work")),
+            "resume: only the assignee or a supervisor of the area may resume",
+        ),
+        Transition(
+            "resolve", _states(["assigned", "in_progress", "waiting"]), "resolved",
+            (ASSIGNEE_RESOLVE, Who("area_supervisor", "ticket.resolve"), ADMIN),
+            "resolve: only the assignee, a supervisor of the area or an admin may resolve",
+            text="required", effects=("resolution",),
+        ),
+        Transition(
+            "accept", _states(["resolved"]), "closed", (REQUESTER, CONTACT),
+            "accept: only the requester or the contact may accept",
+            effects=("closed",),
+        ),
+        Transition(
+            "reject", _states(["resolved"]), "in_progress", (REQUESTER, CONTACT),
+            "reject: only the requester or the contact may reject",
+            text="required", effects=("unresolved",),
+        ),
+        Transition(
+            "close", OPEN_WORK | {"resolved"}, "closed", (REQUESTER, CONTACT),
+            "close: only the requester or the contact may close",
+            text="optional", effects=("closed",),
+        ),
+        Transition(
+            "cancel", _states(["new", "assigned"]), "cancelled",
+            (Who("requester", "ticket.cancel"),),
+            "cancel: only the requester, a supervisor of the area or an admin may cancel",
+            text="optional", effects=("closed",),
+        ),
+        Transition(
+            "cancel", OPEN_WORK, "cancelled",
+            (Who("area_supervisor", "ticket.cancel"), ADMIN),
+            "cancel: only the requester, a supervisor of the area or an admin may cancel",
+            text="required", effects=("closed",),
+        ),
+        Transition(
+            "reopen", _states(["closed"]), "in_progress",
+            (Who("requester", "ticket.reopen"), Who("area_supervisor", "ticket.reopen"), ADMIN),
+            "reopen: only the requester, a supervisor of the area or an admin may reopen",
+            text="required", effects=("reopened",),
+        ),
+        Transition(
+            "reopen", _states(["resolved"]), "in_progress",
+            (Who("assignee", "ticket.reopen"), Who("area_supervisor", "ticket.reopen"), ADMIN),
+            "reopen: only the assignee, a supervisor of the area or an admin may reopen",
+            text="required", effects=("reopened",),
+        ),
+    ),
+)
+
+LIFECYCLES: dict[str, Lifecycle] = {STANDARD.name: STANDARD}
+
+
+def lifecycle_named(name: str | None) -> Lifecycle:
+    return LIFECYCLES.get(name or "standard", STANDARD)
+
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+# Ascending rank is "most urgent first", so the queue's default sort walks one index forwards.
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+IMPACTS = ("high", "medium", "low")
+IMPACT_PRIORITY = {"high": "high", "medium": "normal", "low": "low"}
+TYPES = ("question", "problem", "improvement", "incident", "request")
+ORIGINS = ("console", "cli", "email", "web", "phone", "import")
