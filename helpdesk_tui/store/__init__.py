@@ -1,0 +1,42 @@
+"""Everything that knows about the database and the rules. Screens and the command line use
+`Store` (or its parts) and nothing below it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpdesk_tui.store.catalog import CatalogStore
+from helpdesk_tui.store.engine import Database
+from helpdesk_tui.store.tickets import TicketStore
+
+
+@dataclass
+class Store:
+    db: Database
+    tickets: TicketStore
+    catalog: CatalogStore
+
+    @classmethod
+    def for_database(cls, db: Database) -> Store:
+        return cls(db, TicketStore(db), CatalogStore(db))
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def open_store(
+    url: str,
+    *,
+    schema: str | None = None,
+    attachments_dir: Path | None = None,
+    attachment_limit: int = 25 * 1024 * 1024,
+    migrate: bool = True,
+) -> Store:
+    """Open the database, creating or upgrading its schema first."""
+    db = Database(
+        url, schema=schema, attachments_dir=attachments_dir, attachment_limit=attachment_limit
+    )
+    if migrate:
+        await db.migrate()
+    return Store.for_database(db)
