@@ -3,8 +3,8 @@
     is:open assignee:none prio:>=high sort:-created "impresora atascada"
 
 Terms are AND-ed, a leading `-` negates one, commas OR values, quotes make phrases and bare words
-search subject and description. Only the keys of the table at the bottom compile to SQL, and every
-value the user typed reaches the database as a bound parameter. The store ANDs the actor's
+search subject and description. Only the keys of the `KEYS` table compile to SQL, and every value
+the user typed reaches the database as a bound parameter. The store ANDs the actor's
 visibility predicate itself; nothing here widens what an actor may see.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from contextlib import suppress
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any

@@ -324,10 +324,14 @@ class TicketStore:
             raise NotFound("ticket {ticket} not found", ticket=ref)
         return ticket_id
 
-    async def _visible_ticket(self, session: AsyncSession, actor: Actor, ticket_id: int) -> Ticket:
-        ticket = await session.scalar(
-            select(Ticket).where(Ticket.id == ticket_id, visible_tickets(actor))
-        )
+    async def _visible_ticket(
+        self, session: AsyncSession, actor: Actor, ticket_id: int, *, lock: bool = False
+    ) -> Ticket:
+        stmt = select(Ticket).where(Ticket.id == ticket_id, visible_tickets(actor))
+        if lock:
+            # PostgreSQL: writers of one ticket queue here. SQLite: BEGIN IMMEDIATE already did.
+            stmt = stmt.with_for_update(of=Ticket)
+        ticket = await session.scalar(stmt)
         if ticket is None:
             raise NotFound("ticket {ticket} not found", ticket=ticket_id)
         return ticket
@@ -379,7 +383,7 @@ class TicketStore:
         """Take a lifecycle action. `version` is the one the actor saw; None means "current"."""
         ticket_id = self._ticket_id(ref)
         async with self.db.write() as session:
-            ticket = await self._visible_ticket(session, actor, ticket_id)
+            ticket = await self._visible_ticket(session, actor, ticket_id, lock=True)
             if version is not None and ticket.version != version:
                 raise await self._conflict(session, ticket)
             lifecycle = lifecycle_named(ticket.lifecycle)
@@ -482,7 +486,7 @@ class TicketStore:
         for name, data in attachments:
             self.blobs.check(name, data)
         async with self.db.write() as session:
-            ticket = await self._visible_ticket(session, actor, ticket_id)
+            ticket = await self._visible_ticket(session, actor, ticket_id, lock=True)
             if ticket.status in ("closed", "cancelled"):
                 raise InvalidTransition("comment: the ticket is closed; reopen it to comment")
             now = clock.now()
@@ -532,7 +536,7 @@ class TicketStore:
         if not (actor.is_staff and actor.can("ticket.recategorise")):
             raise NotPermitted("recategorise: only staff may recategorise a ticket")
         async with self.db.write() as session:
-            ticket = await self._visible_ticket(session, actor, ticket_id)
+            ticket = await self._visible_ticket(session, actor, ticket_id, lock=True)
             if version is not None and ticket.version != version:
                 raise await self._conflict(session, ticket)
             if ticket.status in ("closed", "cancelled"):
