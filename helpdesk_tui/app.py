@@ -1,7 +1,168 @@
-"""HelpdeskApp: placeholder until the console lands (issue 3)."""
+"""HelpdeskApp: wiring, global bindings, theme and screen routing. No SQL here.
+
+The first screen paints before the store (and SQLAlchemy) is imported: the store is opened in a
+worker and `store_ready` is set when it can be used.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING, Any
 
-def run_console(**options: object) -> int:
-    raise SystemExit("the console is not built yet")
+from textual.app import App
+from textual.binding import Binding
+
+from helpdesk_tui.i18n import _, choose_language, set_language
+from helpdesk_tui.widgets.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from helpdesk_tui.config import Settings
+    from helpdesk_tui.store import Store
+    from helpdesk_tui.store.errors import HelpdeskError
+    from helpdesk_tui.store.permissions import Actor
+
+
+class HelpdeskApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "helpdesk"
+    BINDINGS = [
+        Binding("ctrl+n", "new_case", "New case", id="app.new_case", priority=True),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("colon", "command_line", "Command", id="app.command_line", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db_url: str | None = None,
+        lang: str | None = None,
+        as_user: str | None = None,
+        settings: Settings | None = None,
+        store: Store | None = None,
+        demo_on_empty: bool = True,
+        refresh_interval: float = 1.5,
+    ) -> None:
+        set_language(choose_language(lang))
+        super().__init__()
+        translate_bindings(self)
+        self.db_url = db_url
+        self.as_user = as_user
+        self.settings = settings
+        self.store: Store | None = store
+        self.actor: Actor | None = None
+        self.demo_on_empty = demo_on_empty
+        self.force_demo = False
+        self.refresh_interval = refresh_interval
+        self.store_ready = asyncio.Event()
+        self.store_error: str | None = None
+
+    # ------------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        from helpdesk_tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(as_user=self.as_user))
+        self.run_worker(self._open_store(), group="store", exclusive=True)
+
+    async def _open_store(self) -> None:
+        try:
+            if self.store is None:
+                from helpdesk_tui.store import open_store
+
+                settings = self.settings
+                self.store = await open_store(
+                    self.db_url or (settings.db_url if settings else ""),
+                    attachments_dir=settings.attachments_dir if settings else None,
+                    attachment_limit=settings.attachment_limit if settings else 25 * 1024 * 1024,
+                )
+            if self.force_demo or (self.demo_on_empty and not await self.store.catalog.users()):
+                from helpdesk_tui.store.demo import load_demo
+
+                self.notify(_("Loading the demo organisation…"))
+                await load_demo(self.store)
+        except Exception as error:  # shown on the login screen; the console cannot go on
+            self.store_error = str(error)
+            raise
+        finally:
+            self.store_ready.set()
+
+    async def sign_in(self, actor: Actor) -> None:
+        """After login (or --as): the staff queue, or My tickets for customers and users."""
+        self.actor = actor
+        self.sub_title = f"{actor.name or actor.username} · {_(actor.role)}"
+        await self.go_home()
+
+    async def go_home(self) -> None:
+        assert self.actor is not None
+        if self.actor.is_staff:
+            from helpdesk_tui.screens.queue import QueueScreen
+
+            home = QueueScreen()
+        else:
+            from helpdesk_tui.screens.my_tickets import MyTicketsScreen
+
+            home = MyTicketsScreen()
+        await self.switch_screen(home)
+
+    async def on_unmount(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    # ------------------------------------------------------------- navigation
+
+    def open_ticket(self, ticket_id: int) -> None:
+        from helpdesk_tui.screens.ticket import TicketScreen
+
+        self.push_screen(TicketScreen(ticket_id))
+
+    def action_new_case(self) -> None:
+        if self.actor is None or not self.actor.can("ticket.create"):
+            return
+        from helpdesk_tui.screens.new_ticket import NewTicketScreen
+
+        if not isinstance(self.screen, NewTicketScreen):
+            self.push_screen(NewTicketScreen())
+
+    def action_help(self) -> None:
+        from helpdesk_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_command_line(self) -> None:
+        from helpdesk_tui.screens.help import CommandLine
+
+        if self.actor is not None:
+            self.push_screen(CommandLine(), self._run_command)
+
+    async def _run_command(self, line: str | None) -> None:
+        from helpdesk_tui.commands import run_command_line
+
+        if line:
+            await run_command_line(self, line)
+
+    def show_error(self, error: HelpdeskError) -> None:
+        self.notify(error.message(_), severity="error", timeout=6)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_case", "command_line"):
+            return self.actor is not None
+        return True
+
+
+def run_console(
+    *,
+    settings: Settings | None = None,
+    db_url: str | None = None,
+    lang: str | None = None,
+    as_user: str | None = None,
+    mouse: bool = False,
+    demo: bool = False,
+    **_ignored: Any,
+) -> int:
+    """Start the console; returns the exit status."""
+    app = HelpdeskApp(db_url=db_url, lang=lang, as_user=as_user, settings=settings, demo_on_empty=True)
+    app.force_demo = demo
+    result = app.run(mouse=mouse)
+    return int(result or 0)

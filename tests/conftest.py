@@ -22,7 +22,7 @@ from helpdesk_tui.store.permissions import Actor
 PG_URL = os.environ.get("HELPDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = (
     "attachments, events, ticket_counts, tickets, permission_grants, area_members, categories, "
-    "areas, services, environments, account_members, accounts, users, settings"
+    "areas, services, environments, account_members, accounts, presence, drafts, users, settings"
 )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from helpdesk_tui.store.catalog import CatalogStore
 from helpdesk_tui.store.engine import Database
+from helpdesk_tui.store.session import SessionStore
 from helpdesk_tui.store.tickets import TicketStore
 
 
@@ -16,10 +17,11 @@ class Store:
     db: Database
     tickets: TicketStore
     catalog: CatalogStore
+    session: SessionStore
 
     @classmethod
     def for_database(cls, db: Database) -> Store:
-        return cls(db, TicketStore(db), CatalogStore(db))
+        return cls(db, TicketStore(db), CatalogStore(db), SessionStore(db))
 
     async def close(self) -> None:
         await self.db.dispose()

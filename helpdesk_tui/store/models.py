@@ -235,3 +235,28 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Presence(Base):
+    """Who has a ticket open right now, and whether they are writing a reply (L4).
+
+    Rows are refreshed by a heartbeat; a row older than a few seconds means the person left.
+    """
+
+    __tablename__ = "presence"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    typing: Mapped[bool] = mapped_column(Boolean, default=False)
+    seen_at: Mapped[datetime]
+
+
+class Draft(Base):
+    """What a person was typing in a form, kept so a dropped connection loses nothing (I5)."""
+
+    __tablename__ = "drafts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    form: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
