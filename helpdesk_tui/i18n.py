@@ -50,6 +50,11 @@ def current_language() -> str:
     return _current
 
 
+def N_(msgid: str) -> str:
+    """Marks a message id kept in a data table; it is translated where it is shown."""
+    return msgid
+
+
 def _(msgid: str, **params: object) -> str:
     text = catalogue(_current).get(msgid, msgid)
     return text.format(**params) if params else text

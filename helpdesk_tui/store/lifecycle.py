@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from helpdesk_tui.i18n import N_
 from helpdesk_tui.store.errors import HelpdeskError, InvalidTransition, Label, NotPermitted
 from helpdesk_tui.store.permissions import Actor, leads_area
 
@@ -120,27 +121,27 @@ class Lifecycle:
 
 
 STATE_LABELS = {
-    "new": "New",
-    "assigned": "Assigned",
-    "in_progress": "In progress",
-    "waiting": "Waiting on customer",
-    "resolved": "Resolved",
-    "closed": "Closed",
-    "cancelled": "Cancelled",
+    "new": N_("New"),
+    "assigned": N_("Assigned"),
+    "in_progress": N_("In progress"),
+    "waiting": N_("Waiting on customer"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+    "cancelled": N_("Cancelled"),
 }
 
 ACTION_LABELS = {
-    "assign": "Assign",
-    "take": "Take",
-    "start": "Start",
-    "wait": "Wait on customer",
-    "resume": "Resume",
-    "resolve": "Resolve",
-    "accept": "Accept resolution",
-    "reject": "Reject resolution",
-    "close": "Close",
-    "cancel": "Cancel ticket",
-    "reopen": "Reopen",
+    "assign": N_("Assign"),
+    "take": N_("Take"),
+    "start": N_("Start"),
+    "wait": N_("Wait on customer"),
+    "resume": N_("Resume"),
+    "resolve": N_("Resolve"),
+    "accept": N_("Accept resolution"),
+    "reject": N_("Reject resolution"),
+    "close": N_("Close"),
+    "cancel": N_("Cancel ticket"),
+    "reopen": N_("Reopen"),
 }
 
 
@@ -169,74 +170,74 @@ STANDARD = Lifecycle(
         Transition(
             "assign", OPEN_WORK, "assigned",
             (Who("area_supervisor", "ticket.assign"), ADMIN),
-            "assign: only a supervisor of the ticket's area or an admin may assign",
+            N_("assign: only a supervisor of the ticket's area or an admin may assign"),
             needs_to=True, effects=("assign_to",),
         ),
         Transition(
             "take", _states(["new", "assigned"]), "assigned",
             (Who("area_supervisor"), ADMIN, Who("area_staff", "ticket.assign_self")),
-            "take: only a supervisor of the ticket's area, an admin or an agent allowed to "
-            "assign themselves may take it",
+            N_("take: only a supervisor of the ticket's area, an admin or an agent allowed to "
+               "assign themselves may take it"),
             effects=("assign_self",),
         ),
         Transition(
             "start", _states(["assigned"]), "in_progress", (ASSIGNEE_WORK,),
-            "start: only the assignee may start work",
+            N_("start: only the assignee may start work"),
         ),
         Transition(
             "wait", _states(["in_progress"]), "waiting",
             (ASSIGNEE_WORK, Who("area_supervisor", "ticket.work")),
-            "wait: only the assignee or a supervisor of the area may wait on the customer",
+            N_("wait: only the assignee or a supervisor of the area may wait on the customer"),
             text="required",
         ),
         Transition(
             "resume", _states(["waiting"]), "in_progress",
             (ASSIGNEE_WORK, Who("area_supervisor", "ticket.work")),
-            "resume: only the assignee or a supervisor of the area may resume",
+            N_("resume: only the assignee or a supervisor of the area may resume"),
         ),
         Transition(
             "resolve", _states(["assigned", "in_progress", "waiting"]), "resolved",
             (ASSIGNEE_RESOLVE, Who("area_supervisor", "ticket.resolve"), ADMIN),
-            "resolve: only the assignee, a supervisor of the area or an admin may resolve",
+            N_("resolve: only the assignee, a supervisor of the area or an admin may resolve"),
             text="required", effects=("resolution",),
         ),
         Transition(
             "accept", _states(["resolved"]), "closed", (REQUESTER, CONTACT),
-            "accept: only the requester or the contact may accept",
+            N_("accept: only the requester or the contact may accept"),
             effects=("closed",),
         ),
         Transition(
             "reject", _states(["resolved"]), "in_progress", (REQUESTER, CONTACT),
-            "reject: only the requester or the contact may reject",
+            N_("reject: only the requester or the contact may reject"),
             text="required", effects=("unresolved",),
         ),
         Transition(
             "close", OPEN_WORK | {"resolved"}, "closed", (REQUESTER, CONTACT),
-            "close: only the requester or the contact may close",
+            N_("close: only the requester or the contact may close"),
             text="optional", effects=("closed",),
         ),
         Transition(
             "cancel", _states(["new", "assigned"]), "cancelled",
             (Who("requester", "ticket.cancel"),),
-            "cancel: only the requester, a supervisor of the area or an admin may cancel",
+            N_("cancel: only the requester, a supervisor of the area or an admin may cancel"),
             text="optional", effects=("closed",),
         ),
         Transition(
             "cancel", OPEN_WORK, "cancelled",
             (Who("area_supervisor", "ticket.cancel"), ADMIN),
-            "cancel: only the requester, a supervisor of the area or an admin may cancel",
+            N_("cancel: only the requester, a supervisor of the area or an admin may cancel"),
             text="required", effects=("closed",),
         ),
         Transition(
             "reopen", _states(["closed"]), "in_progress",
             (Who("requester", "ticket.reopen"), Who("area_supervisor", "ticket.reopen"), ADMIN),
-            "reopen: only the requester, a supervisor of the area or an admin may reopen",
+            N_("reopen: only the requester, a supervisor of the area or an admin may reopen"),
             text="required", effects=("reopened",),
         ),
         Transition(
             "reopen", _states(["resolved"]), "in_progress",
             (Who("assignee", "ticket.reopen"), Who("area_supervisor", "ticket.reopen"), ADMIN),
-            "reopen: only the assignee, a supervisor of the area or an admin may reopen",
+            N_("reopen: only the assignee, a supervisor of the area or an admin may reopen"),
             text="required", effects=("reopened",),
         ),
     ),

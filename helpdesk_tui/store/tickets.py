@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from helpdesk_tui.i18n import N_
 from helpdesk_tui.store import clock
 from helpdesk_tui.store.attachments import BlobStore, sanitise_filename
 from helpdesk_tui.store.engine import Database
@@ -414,7 +415,7 @@ class TicketStore:
         to: str | None,
     ) -> dict[str, Any]:
         if row.text == "required" and not body:
-            raise ValidationFailed({"text": _TEXT_NEEDED.get(row.action, "a text is required")})
+            raise ValidationFailed({"text": _TEXT_NEEDED.get(row.action, N_("a text is required"))})
         changes: dict[str, Any] = {"status": row.target}
         if row.needs_to:
             changes["assignee_id"] = await _assignable(session, ticket, to)
@@ -637,11 +638,11 @@ class TicketStore:
 
 
 _TEXT_NEEDED = {
-    "wait": "write the question for the customer",
-    "resolve": "write the resolution",
-    "reject": "write why the resolution does not solve it",
-    "cancel": "write why the ticket is cancelled",
-    "reopen": "write why the ticket is reopened",
+    "wait": N_("write the question for the customer"),
+    "resolve": N_("write the resolution"),
+    "reject": N_("write why the resolution does not solve it"),
+    "cancel": N_("write why the ticket is cancelled"),
+    "reopen": N_("write why the ticket is reopened"),
 }
 
 
