@@ -29,6 +29,15 @@ def _call_name(node: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
+def _is_errors_item(target: ast.AST) -> bool:
+    """`errors["field"] = ...`: a field message collected for ValidationFailed."""
+    return (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "errors"
+    )
+
+
 def message_ids() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in PACKAGE.rglob("*.py"):
@@ -36,11 +45,17 @@ def message_ids() -> dict[str, str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and _is_errors_item(node.targets[0]):
+                text = _literal(node.value) or (
+                    _literal(node.value.elts[0]) if isinstance(node.value, ast.Tuple) else None
+                )
+                if text:
+                    found[text] = f"{path.name}:{node.lineno}"
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name = _call_name(node)
             first = _literal(node.args[0])
-            if name in ("_", "N_", *ERRORS) and first:
+            if name in ("_", "N_", "error", *ERRORS) and first:
                 found[first] = f"{path.name}:{node.lineno}"
             if name == "Binding" and len(node.args) >= 3 and _literal(node.args[2]):
                 found[_literal(node.args[2])] = f"{path.name}:{node.lineno}"

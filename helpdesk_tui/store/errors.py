@@ -57,6 +57,9 @@ class ValidationFailed(HelpdeskError):
         first_field, (msgid, params) = next(iter(self.errors.items()))
         super().__init__("{field}: " + msgid, field=first_field, **params)
 
+    def message(self, translate: Any = None) -> str:
+        return "; ".join(f"{field}: {text}" for field, text in self.field_messages(translate).items())
+
     def field_messages(self, translate: Any = None) -> dict[str, str]:
         out = {}
         for field, (msgid, params) in self.errors.items():
