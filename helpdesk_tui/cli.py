@@ -38,10 +38,11 @@ T = TypeVar("T")
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
-# Who a command needs: a help-desk user ("user"), or anyone with the trusted local administrator
-# as the fallback when nobody is named ("admin").
+# Who a command needs: a help-desk user ("user"); anyone, with the trusted local administrator
+# as the fallback when nobody is named ("admin"); or nobody at all ("nobody").
 NEEDS_USER = "user"
 NEEDS_ADMIN = "admin"
+NEEDS_NOBODY = "nobody"
 
 # Characters json.dumps(ensure_ascii=False) leaves raw but a terminal may act on.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -103,6 +104,8 @@ async def resolve_actor(store: Store, as_user: str | None, *, needs: str) -> Act
     administrator (None); ticket commands need somebody."""
     from helpdesk_tui.store.errors import NotFound
 
+    if needs == NEEDS_NOBODY:
+        return None
     named = as_user or os.environ.get("HELPDESK_USER")
     if named:
         try:
@@ -271,7 +274,7 @@ def _print_detail(detail: TicketDetail) -> None:
     click.echo("")
     click.echo(_("Bitácora") + ":")
     for event in detail.events:
-        internal = f" [{_('internal')}]" if event.visibility == "internal" else ""
+        internal = f" [{_('internal')}]" if event.visibility == "internal" and event.kind != "comment" else ""
         click.echo(f"  {_when(event.at)}  {_line(event.actor)}  {_describe_event(event)}{internal}")
         for line in _block(event.text, indent="      "):
             click.echo(line)
@@ -301,7 +304,7 @@ def _read_files(paths: Iterable[str]) -> tuple[tuple[str, bytes], ...]:
 @click.option("--as", "as_user", metavar="USER", help="Act as this help-desk user; every rule applies.")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False), help="Settings file (TOML).")
 @click.option("--mouse", is_flag=True, help="Let the console use the mouse.")
-@click.option("--demo", is_flag=True, help="With no command: load the demo organisation if missing, then open the console.")
+@click.option("--demo", is_flag=True, help="With no command: open the console on the demo organisation (loaded if missing).")
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -321,8 +324,6 @@ def main(
         if demo:
             _fail(_("--demo goes without a command; use: helpdesk init --demo"), EXIT_USAGE)
         return
-    if demo:
-        _run(ctx, _load_demo, needs=NEEDS_ADMIN)
     from helpdesk_tui.app import run_console
 
     status = run_console(
@@ -342,9 +343,9 @@ async def _load_demo(store: Store, actor: Actor | None) -> tuple[bool, int]:
 
     if actor is not None and not actor.can("admin.catalog"):
         raise NotPermitted("you need the permission {permission}", permission="admin.catalog")
-    loaded = await load_demo(store)
-    admin = await store.catalog.actor("admin")
-    return loaded, await store.tickets.count(admin)
+    if not await load_demo(store):
+        return False, 0
+    return True, await store.tickets.count(await store.catalog.actor("admin"))
 
 
 @main.command()
@@ -357,7 +358,7 @@ def init(ctx: click.Context, demo: bool) -> None:
         async def migrated(store: Store, actor: Actor | None) -> None:
             return None
 
-        _run(ctx, migrated, needs=NEEDS_ADMIN)
+        _run(ctx, migrated, needs=NEEDS_NOBODY)
         click.echo(_("the database is ready"))
         return
     loaded, count = _run(ctx, _load_demo, needs=NEEDS_ADMIN)
@@ -463,10 +464,9 @@ def user_add(
 
 
 def _read_password() -> str:
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
+    if sys.stdin.isatty():
         return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True, err=True)
-    return stdin.readline().rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @user.command("list")
@@ -502,8 +502,11 @@ def _grant_command(granted: bool) -> Callable[..., None]:
             await store.catalog.grant(actor, username, permission, granted)
 
         _run(ctx, work, needs=NEEDS_ADMIN)
-        message = "{permission} granted to {username}" if granted else "{permission} revoked from {username}"
-        click.echo(_(message, permission=_line(permission), username=_line(username)))
+        names = {"permission": _line(permission), "username": _line(username)}
+        if granted:
+            click.echo(_("{permission} granted to {username}", **names))
+        else:
+            click.echo(_("{permission} revoked from {username}", **names))
 
     return command
 
@@ -706,7 +709,9 @@ def ticket_attachment(
 
     name, data = _run(ctx, work)
     if output == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     from helpdesk_tui.store.attachments import sanitise_filename
 

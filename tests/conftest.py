@@ -51,8 +51,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_schema() -> str:
-    schema = f"hd_test_{_worker()}"
+def pg_schema():
+    # Unique per run, so two people (or CI and a developer) sharing the server never collide.
+    schema = f"hd_test_{_worker()}_{os.getpid()}"
 
     async def build() -> None:
         import asyncpg
@@ -66,7 +67,18 @@ def pg_schema() -> str:
         await store.close()
 
     run_in_thread(build)
-    return schema
+    yield schema
+
+    async def drop() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+        try:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+    run_in_thread(drop)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

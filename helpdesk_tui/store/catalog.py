@@ -207,6 +207,10 @@ class CatalogStore:
             errors["username"] = "a user name of 1 to 64 characters without spaces"
         if role not in ROLES:
             errors["role"] = ("unknown role: {value}", {"value": role})
+        if password is not None:
+            from helpdesk_tui.store.auth import check_password_strength
+
+            check_password_strength(password)
         if errors:
             raise ValidationFailed(errors)
         async with self.db.write() as session:
@@ -214,7 +218,7 @@ class CatalogStore:
                 raise ValidationFailed({"username": ("{name} already exists", {"name": username})})
             user = User(
                 username=username, name=strip_controls(name, single_line=True).strip(),
-                email=email.strip(), role=role, lang=lang,
+                email=strip_controls(email, single_line=True).strip(), role=role, lang=lang,
                 password_hash=hash_password(password) if password else None,
                 created_at=clock.now(), active=True, failed_logins=0,
             )  # fmt: skip

@@ -163,6 +163,9 @@ def _cases() -> tuple[Case, ...]:
         c(REDES, "Firewall", "improvement", "low", "Revisión de reglas antes de la auditoría",
           "La auditoría de sistemas es el próximo mes. Queremos revisar las reglas del firewall "
           "y eliminar las que ya no se usan."),
+        c(REDES, "Wifi", "incident", "medium", "Laptop will not join the office wifi",
+          "My laptop sees the network but says 'can't connect to this network'. "
+          "It worked until yesterday; the phone connects fine.", english=True),
         # Mesa de ayuda · Impresoras
         c(MESA, "Impresoras", "incident", "medium", "Impresora atascada en {lugar}",
           "La impresora de {lugar} muestra atasco de papel pero no tiene ninguna hoja adentro. "
@@ -187,6 +190,9 @@ def _cases() -> tuple[Case, ...]:
         c(MESA, "Cuentas y accesos", "request", "medium", "Permisos a la carpeta compartida de {dependencia}",
           "Necesito permisos de lectura y escritura en la carpeta compartida de {dependencia}. "
           "Mi jefe ya lo aprobó."),
+        c(MESA, "Cuentas y accesos", "request", "medium", "New user account for {persona}",
+          "{persona} starts on Monday and needs e-mail, a domain account and the shared drive "
+          "of the team.", english=True),
         # Mesa de ayuda · Correo
         c(MESA, "Correo", "incident", "high", "No llegan correos de {proveedor}",
           "Desde {cuando} no recibimos los correos de {proveedor}; ellos dicen que sí los envían. "
@@ -227,6 +233,9 @@ def _cases() -> tuple[Case, ...]:
         c(APPS, "Base de datos", "request", "high", "Restaurar tabla borrada por error",
           "Por error se borraron los registros de la tabla de tarifas. Necesitamos recuperarlos "
           "del respaldo de anoche."),
+        c(APPS, "Base de datos", "incident", "high", "Nightly database backup failed",
+          "The monitoring e-mail says last night's backup ended with an error. "
+          "Please check before the month-end close.", english=True),
         c(APPS, "Base de datos", "request", "low", "Usuario de solo lectura para los tableros de BI",
           "El equipo de analítica necesita un usuario de solo lectura para conectar Power BI."),
     )  # fmt: skip
@@ -252,35 +261,69 @@ WORDS = {
     "n": ("5", "10", "15", "20", "30"),
 }  # fmt: skip
 
-FIRST_REPLIES = (
-    "Hola {nombre}, ya estamos revisando el caso. Le contamos en cuanto tengamos novedades.",
-    "Recibido. En la próxima hora nos conectamos remotamente para revisar.",
-    "Buenos días {nombre}, tomamos el caso. Por favor no reinicien el equipo mientras revisamos.",
-    "Hi {nombre}, we are looking into it and will update you shortly.",
-)
+# What people write, in the ticket's language ("es" or "en"). Staff notes are always Spanish.
+TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "first_reply": {
+        "es": ("Hola {nombre}, ya estamos revisando el caso. Le contamos en cuanto tengamos novedades.",
+               "Recibido. En la próxima hora nos conectamos remotamente para revisar.",
+               "Buen día {nombre}, tomamos el caso. Por favor no reinicien el equipo mientras revisamos."),
+        "en": ("Hi {nombre}, we are looking into it and will update you shortly.",
+               "Got it. We will connect remotely within the hour."),
+    },
+    "follow_up": {
+        "es": ("¿Alguna novedad? Esto nos está frenando la operación.",
+               "Buenas tardes, ¿hay fecha estimada de solución?",
+               "Les comento que hoy volvió a pasar dos veces."),
+        "en": ("Any update on this one?", "It happened twice again today."),
+    },
+    "rejection": {
+        "es": ("El problema sigue: esta mañana volvió a pasar.",
+               "Funciona en un equipo pero no en los demás.",
+               "Todavía no tenemos acceso, revisen por favor."),
+        "en": ("Still failing for some users.", "It worked for a day, now it is back."),
+    },
+    "reopening": {
+        "es": ("Volvió a fallar después de la actualización de Windows.",
+               "Se presentó de nuevo hoy en {lugar}."),
+        "en": ("It started again after the Windows update.",),
+    },
+    "closing": {
+        "es": ("Ya quedó funcionando, lo solucionamos internamente. Gracias.",
+               "Pueden cerrar, el proveedor lo resolvió."),
+        "en": ("Fixed on our side, you can close it. Thanks!",),
+    },
+    "customer_cancel": {
+        "es": ("Lo abrí por error, está duplicado.", "Ya no se necesita.", ""),
+        "en": ("Opened by mistake, sorry.", ""),
+    },
+    "again": {
+        "es": ("Se verificó de nuevo con el usuario.",),
+        "en": ("Checked again together with the user.",),
+    },
+}  # fmt: skip
 # A question for the customer, their answer, and the file they send with it (if any).
-QUESTIONS = (
-    ("¿Nos puede enviar una captura de pantalla del error?",
-     "Adjunto la captura. Pasa en todos los equipos de {lugar}.", "captura-pantalla.txt"),
-    ("¿A qué hora exacta ocurrió? Necesitamos revisar los registros.",
-     "Ocurrió hacia las 9:15 a. m., justo al abrir la jornada.", None),
-    ("¿El problema se presenta en todos los equipos o solo en uno?",
-     "Solo en el equipo de {lugar}; en los demás funciona.", None),
-    ("¿Nos autoriza a reiniciar el servidor hoy a las 6 p. m.?",
-     "Sí, autorizado el reinicio a esa hora.", None),
-    ("Por favor confirme el número de serie del equipo (etiqueta en la parte trasera).",
-     "Listo, el serial es 5CD1234XYZ.", None),
-    ("¿Nos puede enviar el registro de errores que genera el programa?",
-     "Adjunto el archivo de registro de esta mañana.", "registro-error.txt"),
-    ("Could you tell us which browser and version you are using?",
-     "It happens on Chrome 131 and on Edge too. Screenshot attached.", "captura-pantalla.txt"),
-)  # fmt: skip
-FOLLOW_UPS = (
-    "¿Alguna novedad? Esto nos está frenando la operación.",
-    "Buenas tardes, ¿hay fecha estimada de solución?",
-    "Les comento que hoy volvió a pasar dos veces.",
-    "Any update on this one?",
-)
+QUESTIONS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
+    "es": (
+        ("¿Nos puede enviar una captura de pantalla del error?",
+         "Adjunto la captura. Pasa en todos los equipos de {lugar}.", "captura-pantalla.txt"),
+        ("¿A qué hora exacta ocurrió? Necesitamos revisar los registros.",
+         "Ocurrió hacia las 9:15 a. m., justo al abrir la jornada.", None),
+        ("¿El problema se presenta en todos los equipos o solo en uno?",
+         "Solo en el equipo de {lugar}; en los demás funciona.", None),
+        ("¿Nos autoriza a reiniciar el servidor hoy a las 6 p. m.?",
+         "Sí, autorizado el reinicio a esa hora.", None),
+        ("Por favor confirme el número de serie del equipo (etiqueta en la parte trasera).",
+         "Listo, el serial es 5CD1234XYZ.", None),
+        ("¿Nos puede enviar el registro de errores que genera el programa?",
+         "Adjunto el archivo de registro de esta mañana.", "registro-error.txt"),
+    ),
+    "en": (
+        ("Could you tell us which browser and version you are using?",
+         "It happens on Chrome 131 and on Edge too. Screenshot attached.", "captura-pantalla.txt"),
+        ("Does it happen to everyone or only to you?",
+         "Only to me and one colleague in {lugar}.", None),
+    ),
+}  # fmt: skip
 NOTES = (
     "Revisé los registros: el equipo reinicia por temperatura. Pedir cambio por garantía.",
     "Parece el mismo caso del mes pasado; ver historial del cliente.",
@@ -289,37 +332,52 @@ NOTES = (
     "Credenciales de administración en la bóveda, entrada del cliente.",
     "Pendiente de repuesto; llega el jueves.",
 )
-RESOLUTIONS = {
-    "Wifi": "Se reemplazó el access point de {lugar} y se ajustaron los canales para evitar interferencia. Probado con el usuario.",
-    "VPN": "Se ajustó el tiempo de inactividad del túnel a 8 horas y se actualizó el cliente VPN. Probado 30 minutos sin cortes.",
-    "Firewall": "Se creó la regla solo para la IP autorizada y quedó documentada en el inventario de reglas.",
-    "Impresoras": "Se limpió el rodillo, se reinstaló el controlador y se reinició la cola de impresión. Página de prueba correcta.",
-    "Cuentas y accesos": "Listo: cuenta creada/actualizada y credenciales enviadas por canal seguro al jefe inmediato.",
-    "Correo": "Se corrigió el registro SPF del dominio y se liberaron los mensajes retenidos. Ya llegan normalmente.",
-    "ERP": "Se corrigió el consecutivo y se reprocesaron los documentos; las facturas quedaron aceptadas por la DIAN.",
-    "Web": "Se reinició el servicio de aplicación y se amplió la memoria del contenedor. El sitio responde en menos de 1 s.",
-    "Base de datos": "Se restauró desde el respaldo de las 2:00 a. m. y se reprogramó el trabajo de respaldo. Verificado con el cliente.",
-}  # fmt: skip
-REJECTIONS = (
-    "El problema sigue: esta mañana volvió a pasar.",
-    "Funciona en un equipo pero no en los demás.",
-    "Todavía no tenemos acceso, revisen por favor.",
-    "Still failing for some users.",
-)
-REOPENINGS = (
-    "Volvió a fallar después de la actualización de Windows.",
-    "Se presentó de nuevo hoy en {lugar}.",
-)
-CLOSINGS = (
-    "Ya quedó funcionando, lo solucionamos internamente. Gracias.",
-    "Pueden cerrar, el proveedor lo resolvió.",
-)
-CUSTOMER_CANCELS = ("Lo abrí por error, está duplicado.", "Ya no se necesita.", "")
 STAFF_CANCELS = (
     "Duplicado de otro caso del mismo cliente.",
     "El cliente confirma por teléfono que ya no aplica.",
 )
-REASSIGN_NOTES = ("Reasignado: requiere acceso a la consola del cliente.",)
+REASSIGN_NOTE = "Reasignado: requiere acceso a la consola del cliente."
+# How each kind of case was solved, by its subject.
+RESOLUTIONS = {
+    "No hay señal wifi en {lugar}": "El access point de {lugar} tenía la fuente quemada; se reemplazó y la red volvió. Probado con tres equipos.",
+    "Wifi muy lento en {lugar}": "Se cambió el canal del access point (había interferencia con una red vecina) y se limitó el ancho de banda de la red de invitados.",
+    "Clave de la red de invitados": "La clave de invitados cambia cada lunes; se envió la de esta semana al correo de recepción.",
+    "Guest wifi keeps dropping": "The guest network had a 5-minute session timeout; raised it to 8 hours and tested with a visitor laptop.",
+    "Laptop will not join the office wifi": "The laptop's wifi certificate had expired; renewed it and the laptop joins the network again.",
+    "La VPN se desconecta cada {n} minutos": "Se ajustó el tiempo de inactividad del túnel a 8 horas y se actualizó el cliente VPN. Probado 30 minutos sin cortes.",
+    "Acceso VPN para {persona}": "Se creó el acceso VPN para {persona} y se envió la guía de instalación con el token.",
+    "VPN: error 809 al conectar": "El proveedor de internet bloqueaba el puerto UDP 500; se habilitó la VPN por SSL (443) y ya conectan todos.",
+    "Cannot reach the ERP over VPN": "A route to the ERP network was missing in the VPN profile; added it. Users must reconnect once.",
+    "Abrir puerto {puerto} para {proveedor}": "Se creó la regla solo para la IP de {proveedor} hacia el puerto {puerto}; quedó documentada en el inventario de reglas.",
+    "El firewall bloquea la página del banco": "El filtro web clasificaba mal el dominio del banco; se agregó a la lista de sitios permitidos.",
+    "Revisión de reglas antes de la auditoría": "Se depuraron 14 reglas sin uso y se entregó el informe de reglas vigentes para la auditoría.",
+    "Impresora atascada en {lugar}": "Había un pedazo de etiqueta pegado en el fusor; se retiró y se limpió el rodillo. Página de prueba correcta.",
+    "La impresora de {lugar} imprime hojas en blanco": "El tóner nuevo tenía puesta la cinta de sellado; se retiró y la impresora imprime normal.",
+    "Instalar impresora de etiquetas Zebra en {lugar}": "Zebra instalada en los dos equipos de despachos con el formato de rótulos de 10 x 15 cm.",
+    "Printer shows offline on my laptop": "The printer's address changed after a power cut; gave it a fixed DHCP reservation and re-added it.",
+    "Crear usuario para {persona} (nuevo ingreso)": "Usuario, correo y acceso a la carpeta del área creados para {persona}; credenciales entregadas al jefe inmediato.",
+    "Cuenta bloqueada: {persona}": "Se desbloqueó la cuenta; el bloqueo venía de una sesión vieja en el celular con la clave anterior.",
+    "Dar de baja el usuario de {persona}": "Cuenta de {persona} deshabilitada y correo redirigido a su jefe inmediato por 30 días.",
+    "Permisos a la carpeta compartida de {dependencia}": "Se dieron permisos de lectura y escritura en la carpeta de {dependencia}. Hay que cerrar sesión y volver a entrar.",
+    "New user account for {persona}": "Account, mailbox and shared-drive access created for {persona}; credentials sent to the manager.",
+    "No llegan correos de {proveedor}": "Se corrigió el registro SPF del dominio y se liberaron los mensajes retenidos en cuarentena. Ya llegan normalmente.",
+    "Buzón lleno: no puedo enviar correos": "Se amplió el buzón a 50 GB y se configuró el archivado automático de los correos de más de un año.",
+    "Configurar el correo en el celular": "Se configuró junto con el usuario en la aplicación de Outlook y se le envió la guía paso a paso.",
+    "Outlook asks for my password all the time": "Removed stale saved credentials and re-created the Outlook profile; no more prompts.",
+    "Error al cerrar el mes en el ERP": "Había un comprobante duplicado en {mes}; se anuló con autorización de contabilidad y el cierre terminó bien.",
+    "El ERP está muy lento en las mañanas": "Se movió la copia de seguridad que corría a las 8 a. m. y se reconstruyeron los índices de inventario.",
+    "Nuevo reporte de inventario por bodega": "Reporte publicado en Inventarios › Existencias por bodega, con exportación a Excel.",
+    "Factura electrónica rechazada por la DIAN": "La resolución de numeración estaba vencida; se cargó la nueva y se reenviaron las facturas, todas aceptadas por la DIAN.",
+    "El portal de clientes no carga": "Se reinició el servicio de aplicación y se amplió la memoria del contenedor. El portal responde en menos de 1 s.",
+    "Renovar el certificado SSL del sitio": "Certificado renovado por un año y renovación automática programada.",
+    "Cambiar el banner de la tienda en línea": "Banner de temporada publicado en la página de inicio y en la versión móvil.",
+    "Checkout fails with card payments": "The payment gateway key had been rotated; updated it in the store settings and tested a real payment.",
+    "Falló el respaldo nocturno de la base de datos": "El disco de respaldos estaba lleno; se depuraron copias antiguas y se relanzó el respaldo, que terminó bien.",
+    "La consulta de {modulo} tarda más de un minuto": "Faltaba un índice después de la última actualización; se creó y la consulta tarda menos de un segundo.",
+    "Restaurar tabla borrada por error": "Se restauró la tabla de tarifas desde el respaldo de las 2:00 a. m.; verificado con el cliente.",
+    "Nightly database backup failed": "The backup disk was full; old copies were pruned and the backup re-run successfully.",
+    "Usuario de solo lectura para los tableros de BI": "Usuario de solo lectura creado con acceso a las vistas de reportes; credenciales enviadas al equipo de analítica.",
+}  # fmt: skip
 FILES = {
     "registro-error.txt": "2025-03-04 09:15:02 ERROR conexión rechazada (código 0x80004005)\n",
     "captura-pantalla.txt": "[captura] Ventana con el mensaje de error y la hora del equipo.\n",
@@ -368,8 +426,9 @@ class Plan:
 class _Writer:
     """Fills the placeholders of one ticket's texts, consistently within the ticket."""
 
-    def __init__(self, rng: random.Random, client: Client, customer: Person) -> None:
+    def __init__(self, rng: random.Random, client: Client, customer: Person, lang: str) -> None:
         self.rng = rng
+        self.lang = lang
         self.words = {key: rng.choice(values) for key, values in WORDS.items()}
         self.words["lugar"] = rng.choice(PLACES[client.name])
         self.words["nombre"] = customer.name.split()[0]
@@ -380,15 +439,19 @@ class _Writer:
     def pick(self, options: Sequence[str]) -> str:
         return self(self.rng.choice(options))
 
+    def say(self, kind: str) -> str:
+        """Something a person writes, in the ticket's language."""
+        return self.pick(TEXTS[kind][self.lang])
+
 
 def _plan_ticket(rng: random.Random, target: str, created: datetime) -> Plan:
     clients = [c for c in CLIENTS if target != "new" or c.primary_agent is None]
     client = rng.choices(clients, weights=[c.weight for c in clients])[0]
     reporters = [p for p in CUSTOMERS if client.name in p.accounts]
     customer = rng.choice(reporters)
-    english = customer.lang == "en" and rng.random() < 0.6
+    english = customer.lang == "en" and rng.random() < 0.4
     case = rng.choice([c for c in CASES if c.english == english] if english else CASES)
-    write = _Writer(rng, client, customer)
+    write = _Writer(rng, client, customer, "en" if case.english else "es")
     lead = LEADS[case.area]
     on_behalf = rng.random() < 0.15
     requester = "andres" if on_behalf else customer.username
@@ -416,10 +479,10 @@ def _plan_ticket(rng: random.Random, target: str, created: datetime) -> Plan:
 
     if target == "new":
         if rng.random() < 0.3:
-            step(them, "comment", (60, 600), text=write.pick(FOLLOW_UPS))
+            step(them, "comment", (60, 600), text=write.say("follow_up"))
         return Plan(created, steps)
     if target == "cancelled" and rng.random() < 0.25:
-        step(requester, "act", (10, 600), action="cancel", text=write.pick(CUSTOMER_CANCELS))
+        step(requester, "act", (10, 600), action="cancel", text=write.say("customer_cancel"))
         return Plan(created, steps)
     if not with_area:
         # Filed without an area: the lead of the right area pulls it into their queue.
@@ -435,29 +498,29 @@ def _plan_ticket(rng: random.Random, target: str, created: datetime) -> Plan:
             assignee = rng.choice(WORKERS[case.area])
             step(lead, "act", (5, 240), action="assign", to=assignee)
     if target == "cancelled" and rng.random() < 0.6:
-        step(requester, "act", (30, 2880), action="cancel", text=write.pick(CUSTOMER_CANCELS))
+        step(requester, "act", (30, 2880), action="cancel", text=write.say("customer_cancel"))
         return Plan(created, steps)
     if assignee != lead and rng.random() < 0.1:
         others = [w for w in WORKERS[case.area] if w != assignee]
         assignee = rng.choice(others)
-        step(lead, "act", (30, 600), action="assign", to=assignee, text=REASSIGN_NOTES[0])
+        step(lead, "act", (30, 600), action="assign", to=assignee, text=REASSIGN_NOTE)
     if target == "assigned":
         if rng.random() < 0.3:
             step(lead, "note", (30, 600), text=write.pick(NOTES))
         return Plan(created, steps)
     step(assignee, "act", (10, 600), action="start")
     if rng.random() < 0.5:
-        step(assignee, "comment", (5, 120), text=write.pick(FIRST_REPLIES))
+        step(assignee, "comment", (5, 120), text=write.say("first_reply"))
     if rng.random() < 0.3:
         step(assignee, "note", (10, 300), text=write.pick(NOTES))
     if rng.random() < 0.2:
-        step(them, "comment", (30, 1440), text=write.pick(FOLLOW_UPS))
+        step(them, "comment", (30, 1440), text=write.say("follow_up"))
     if target == "in_progress":
         return Plan(created, steps)
     if target == "cancelled":
         step(lead, "act", (60, 2880), action="cancel", text=write.pick(STAFF_CANCELS))
         return Plan(created, steps)
-    question, answer, attachment = rng.choice(QUESTIONS)
+    question, answer, attachment = rng.choice(QUESTIONS[write.lang])
     if target == "waiting":
         step(assignee, "act", (60, 1440), action="wait", text=write(question))
         return Plan(created, steps)
@@ -467,19 +530,19 @@ def _plan_ticket(rng: random.Random, target: str, created: datetime) -> Plan:
         # The customer's answer resumes the ticket by itself.
         step(them, "comment", (60, 2880), text=write(answer), attachments=files)
     if target == "closed" and rng.random() < 0.12:
-        step(them, "act", (60, 2880), action="close", text=write.pick(CLOSINGS))
+        step(them, "act", (60, 2880), action="close", text=write.say("closing"))
         return Plan(created, steps)
-    resolution = write(RESOLUTIONS[case.category])
+    resolution = write(RESOLUTIONS[case.subject])
     step(assignee, "act", (60, 4320), action="resolve", text=resolution)
     if rng.random() < 0.18:
-        step(them, "act", (120, 2880), action="reject", text=write.pick(REJECTIONS))
+        step(them, "act", (120, 2880), action="reject", text=write.say("rejection"))
         step(assignee, "note", (30, 600), text=write.pick(NOTES))
-        step(assignee, "act", (120, 2880), action="resolve", text=resolution + " Se verificó de nuevo en sitio.")
+        step(assignee, "act", (120, 2880), action="resolve", text=f"{resolution} {write.say('again')}")
     if target == "resolved":
         return Plan(created, steps)
     step(them, "act", (60, 4320), action="accept")
     if rng.random() < 0.08:
-        step(requester, "act", (1440, 7200), action="reopen", text=write.pick(REOPENINGS))
+        step(requester, "act", (1440, 7200), action="reopen", text=write.say("reopening"))
         step(assignee, "act", (120, 2880), action="resolve", text=resolution)
         step(them, "act", (60, 2880), action="accept")
     return Plan(created, steps)
@@ -489,11 +552,11 @@ def _business_hours(moment: datetime, rng: random.Random) -> datetime:
     """Move a moment into Bogotá office hours (Mon–Sat, 7:00–19:00)."""
     local = moment.astimezone(BOGOTA)
     if local.hour >= 19:
-        local = (local + timedelta(days=1)).replace(hour=7, minute=rng.randrange(60))
+        local = (local + timedelta(days=1)).replace(hour=7 + rng.randrange(3), minute=rng.randrange(60))
     elif local.hour < 7:
-        local = local.replace(hour=7, minute=rng.randrange(60))
+        local = local.replace(hour=7 + rng.randrange(3), minute=rng.randrange(60))
     if local.weekday() == 6:
-        local = (local + timedelta(days=1)).replace(hour=7, minute=rng.randrange(60))
+        local = (local + timedelta(days=1)).replace(hour=7 + rng.randrange(3), minute=rng.randrange(60))
     return local.astimezone(timezone.utc)
 
 

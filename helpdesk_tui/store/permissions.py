@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk_tui.store.errors import NotFound
@@ -123,7 +123,9 @@ def effective_permissions(role: str, grants: dict[str, bool]) -> frozenset[str]:
 
 
 async def load_actor(session: AsyncSession, username: str) -> Actor:
-    user = await session.scalar(select(User).where(User.username == username))
+    user = await session.scalar(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    )
     if user is None or not user.active:
         raise NotFound("no such user: {username}", username=username)
     return await actor_for(session, user)
