@@ -415,7 +415,7 @@ class Key:
 
 
 def compile_filters(
-    parsed: ParsedQuery, actor: Actor, *, now: datetime, dialect: str
+    parsed: ParsedQuery, actor: Actor, *, now: datetime, dialect: str, walk_order: bool = False
 ) -> list[ColumnElement[bool]]:
     """Clauses to AND into the ticket query (the visibility predicate is the store's)."""
     if dialect not in ("sqlite", "postgresql"):
@@ -425,7 +425,7 @@ def compile_filters(
         _compile_term(term, context) for term in parsed.terms if not isinstance(term, Text)
     ]
     words = [term for term in parsed.terms if isinstance(term, Text)]
-    return clauses + search_clauses(words, dialect)
+    return clauses + search_clauses(words, dialect, walk_order=walk_order)
 
 
 def _compile_term(term: Match | DateRange, context: Context) -> ColumnElement[bool]:
@@ -549,14 +549,19 @@ _PG_CONFIG = literal_column("'simple'::regconfig")
 _LONGEST_LEXEME = 200
 
 
-def search_clauses(terms: Sequence[Text], dialect: str) -> list[ColumnElement[bool]]:
+def search_clauses(
+    terms: Sequence[Text], dialect: str, *, walk_order: bool = False
+) -> list[ColumnElement[bool]]:
+    """`walk_order` (SQLite): the words are common, so hide tickets.id from the planner
+    (`id + 0`) and let it walk the ORDER BY index, testing each row against the match set."""
     if dialect == "postgresql":
         query = tsquery_text(terms)
         return [] if query is None else [_pg_document().bool_op("@@")(_pg_query(query))]
     clauses = []
     wanted = fts5_match([term for term in terms if not term.negated])
     if wanted is not None:
-        clauses.append(Ticket.id.in_(_fts5_ids(wanted)))
+        target = Ticket.id + 0 if walk_order else Ticket.id
+        clauses.append(target.in_(_fts5_ids(wanted)))
     unwanted = fts5_match([term for term in terms if term.negated], any_of=True)
     if unwanted is not None:
         clauses.append(Ticket.id.not_in(_fts5_ids(unwanted)))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import String, Select, and_, func, literal, literal_column, or_, select, table, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -51,8 +51,15 @@ from helpdesk_tui.store.models import (
     TicketCount,
     User,
 )
-from helpdesk_tui.store.permissions import Actor, area_clauses, own_tickets, visible_tickets
-from helpdesk_tui.store.query import DEFAULT_SORT, compile_filters, parse_query, sort_columns
+from helpdesk_tui.store.permissions import Actor, visible_tickets
+from helpdesk_tui.store.query import (
+    DEFAULT_SORT,
+    Text,
+    compile_filters,
+    fts5_match,
+    parse_query,
+    sort_columns,
+)
 from helpdesk_tui.store.views import (
     AttachmentView,
     BulkResult,
@@ -66,6 +73,8 @@ from helpdesk_tui.store.views import (
 from helpdesk_tui.text import strip_controls
 
 SUBJECT_MAX = 200
+# Past this many free-text matches, a page walks the sort index instead of sorting matches.
+COMMON_WORD_MATCHES = 5000
 Requester = aliased(User, name="requester")
 Contact = aliased(User, name="contact")
 Assignee = aliased(User, name="assignee")
@@ -139,15 +148,18 @@ class TicketStore:
         columns = [*sort_columns(sort), (Ticket.id, False)]
         backwards = before is not None
         order = [(expr, desc != backwards) for expr, desc in columns]
-        stmt = _row_select(*(expr for expr, _ in columns)).where(
-            visible_tickets(actor),
-            *compile_filters(parsed, actor, now=clock.now(), dialect=self.db.dialect),
-        )
-        cursor = before if backwards else after
-        if cursor is not None:
-            stmt = stmt.where(_keyset(order, cursor))
-        stmt = stmt.order_by(*(expr.desc() if desc else expr.asc() for expr, desc in order))
         async with self.db.read() as session:
+            common = await self._common_words(session, parsed)
+            stmt = _row_select(*(expr for expr, _ in columns)).where(
+                visible_tickets(actor),
+                *compile_filters(
+                    parsed, actor, now=clock.now(), dialect=self.db.dialect, walk_order=common
+                ),
+            )
+            cursor = before if backwards else after
+            if cursor is not None:
+                stmt = stmt.where(_keyset(order, cursor))
+            stmt = stmt.order_by(*(expr.desc() if desc else expr.asc() for expr, desc in order))
             found = (await session.execute(stmt.limit(limit + 1))).all()
         more = len(found) > limit
         found = found[:limit]
@@ -164,6 +176,24 @@ class TicketStore:
         from helpdesk_tui.store.query import describe_sort
 
         return Page(rows, next_cursor, prev_cursor, describe_sort(sort))
+
+    async def _common_words(self, session: AsyncSession, parsed: Any) -> bool:
+        """SQLite only: whether the free text matches so many tickets that it is cheaper to walk
+        the sort order and test each row than to sort every match (capped count, ~1 ms)."""
+        if self.db.dialect != "sqlite":
+            return False
+        match = fts5_match([t for t in parsed.terms if isinstance(t, Text) and not t.negated])
+        if match is None:
+            return False
+        capped = (
+            select(literal_column("rowid"))
+            .select_from(table("tickets_fts"))
+            .where(literal_column("tickets_fts").op("MATCH")(literal(match, String)))
+            .limit(COMMON_WORD_MATCHES)
+            .subquery()
+        )
+        found = await session.scalar(select(func.count()).select_from(capped))
+        return (found or 0) >= COMMON_WORD_MATCHES
 
     async def count(self, actor: Actor, query: str = "") -> int:
         parsed = parse_query(query)
@@ -205,15 +235,26 @@ class TicketStore:
                 for status, n in (await session.execute(stmt)).all():
                     counts[status] = counts.get(status, 0) + int(n or 0)
             if wide_rows is not True:
-                narrow = [own_tickets(actor)]
-                if actor.is_staff:
-                    narrow.append(Ticket.assignee_id == actor.user_id)
-                stmt = select(Ticket.status, func.count()).where(or_(*narrow))
-                if wide_tickets is not None:
-                    stmt = stmt.where(~wide_tickets)
-                for status, n in (await session.execute(stmt.group_by(Ticket.status))).all():
+                stmt = self._narrow_counts(actor, wide_tickets)
+                for status, n in (await session.execute(stmt)).all():
                     counts[status] = counts.get(status, 0) + int(n)
         return {status: n for status, n in counts.items() if n}
+
+    @staticmethod
+    def _narrow_counts(actor: Actor, wide_tickets: Any) -> Any:
+        """The actor's own tickets (requester, contact, assignee) outside the wide branches: one
+        index-only branch per person column, so neither backend has to OR three indexes."""
+        people = [Ticket.requester_id, Ticket.contact_id]
+        if actor.is_staff:
+            people.append(Ticket.assignee_id)
+        branches = []
+        for column in people:
+            branch = select(Ticket.id, Ticket.status).where(column == actor.user_id)
+            if wide_tickets is not None:
+                branch = branch.where(~wide_tickets)
+            branches.append(branch)
+        mine = union(*branches).subquery()
+        return select(mine.c.status, func.count()).group_by(mine.c.status)
 
     def _wide_scope(self, actor: Actor) -> tuple[Any, Any]:
         """(predicate on ticket_counts, the same predicate on tickets) for the wide branches of
@@ -357,7 +398,7 @@ class TicketStore:
             await session.flush()
             created = await self._log(
                 session, ticket, actor.user_id, "created", now, text="",
-                data={"origin": origin, "priority": ticket.priority},
+                data={"origin": origin, "priority": ticket.priority}, flush=bool(new.attachments),
             )  # fmt: skip
             await self._store_attachments(session, ticket, created, actor, new.attachments, now)
             if agent:
@@ -365,11 +406,12 @@ class TicketStore:
                 await self._log(
                     session, ticket, None, "assign", now, text="",
                     data={"from": "new", "to": "assigned", "assignee": agent[1],
-                          "reason": "primary agent of the account"},
+                          "reason": "primary agent of the account"}, flush=False,
                 )  # fmt: skip
+            # The pending events go in one batch with this statement's autoflush.
             await _bump_count(session, self.db.dialect, ticket, ticket.status, +1)
-            ticket_id = ticket.id
-        return await self._row(actor, ticket_id)
+            found = (await session.execute(_row_select().where(Ticket.id == ticket.id))).one()
+        return _to_row(found)
 
     async def act(
         self,
@@ -399,11 +441,15 @@ class TicketStore:
                 data["assignee"] = await session.scalar(
                     select(User.username).where(User.id == changes["assignee_id"])
                 )
-            await self._log(session, ticket, actor.user_id, action, now, text=body, data=data)
+            await self._log(
+                session, ticket, actor.user_id, action, now, text=body, data=data, flush=False
+            )
             if old_status != row.target:
                 await _bump_count(session, self.db.dialect, ticket, old_status, -1)
                 await _bump_count(session, self.db.dialect, ticket, row.target, +1)
-        return await self._row(actor, ticket_id)
+            # The actor was just allowed to change it; no visibility check on the result.
+            found = (await session.execute(_row_select().where(Ticket.id == ticket_id))).one()
+        return _to_row(found)
 
     async def _transition_changes(
         self,
@@ -605,13 +651,15 @@ class TicketStore:
         text: str = "",
         data: dict[str, Any] | None = None,
         visibility: str = "public",
+        flush: bool = True,
     ) -> Event:
         event = Event(
             ticket_id=ticket.id, at=at, actor_id=actor_id, kind=kind, visibility=visibility,
             text=text, data=data or {},
         )  # fmt: skip
         session.add(event)
-        await session.flush()
+        if flush:
+            await session.flush()
         return event
 
     async def _store_attachments(

@@ -205,3 +205,18 @@ async def test_filters_compile_against_the_schema(org: Org) -> None:
     assert ids(await tickets.page(org.admin, "estado:registrado,asignado")) == {a, b}
     with pytest.raises(QueryError):
         await tickets.page(org.admin, "colour:blue")
+
+
+async def test_common_words_walk_the_sort_order_with_the_same_results(org: Org, monkeypatch) -> None:
+    """SQLite switches plans for common words; both plans must return the same page."""
+    from helpdesk_tui.store import tickets as tickets_module
+
+    for i in range(6):
+        await new_ticket(org, subject=f"servidor caído {i}", impact=("high", "low")[i % 2])
+    await new_ticket(org, subject="otra cosa")
+    normal = await org.store.tickets.page(org.admin, "servidor", limit=4)
+    monkeypatch.setattr(tickets_module, "COMMON_WORD_MATCHES", 2)
+    walked = await org.store.tickets.page(org.admin, "servidor", limit=4)
+    assert [r.id for r in walked.rows] == [r.id for r in normal.rows]
+    rest = await org.store.tickets.page(org.admin, "servidor", after=walked.next_cursor, limit=4)
+    assert len(rest.rows) == 2
