@@ -7,12 +7,14 @@ worker and `store_ready` is set when it can be used.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand, get_system_commands_provider
 from textual.binding import Binding
 
 from helpdesk_tui.i18n import _, choose_language, set_language
+from helpdesk_tui.text import strip_controls
 from helpdesk_tui.widgets.bindings import translate_bindings
 
 if TYPE_CHECKING:
@@ -20,11 +22,28 @@ if TYPE_CHECKING:
     from helpdesk_tui.store import Store
     from helpdesk_tui.store.errors import HelpdeskError
     from helpdesk_tui.store.permissions import Actor
+    from textual.command import Provider
+    from textual.screen import Screen
+
+
+def _screen_actions_provider() -> type[Provider]:
+    from helpdesk_tui.commands import ScreenActionsProvider
+
+    return ScreenActionsProvider
+
+
+def _ticket_search_provider() -> type[Provider]:
+    from helpdesk_tui.commands import TicketSearchProvider
+
+    return TicketSearchProvider
 
 
 class HelpdeskApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "helpdesk"
+    # The palette: the system commands (translated below), the current screen's actions, and
+    # tickets by number or subject. Loaded lazily: commands.py is not needed for the first paint.
+    COMMANDS = {get_system_commands_provider, _screen_actions_provider, _ticket_search_provider}
     BINDINGS = [
         Binding("ctrl+n", "new_case", "New case", id="app.new_case", priority=True),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -62,7 +81,14 @@ class HelpdeskApp(App[int]):
     def on_mount(self) -> None:
         from helpdesk_tui.screens.login import LoginScreen
 
+        if self.settings is not None and self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
         self.push_screen(LoginScreen(as_user=self.as_user))
+        # Only once the login screen has painted: importing the store (SQLAlchemy) takes a
+        # noticeable moment and would otherwise delay the first paint.
+        self.call_after_refresh(self._start_store)
+
+    def _start_store(self) -> None:
         self.run_worker(self._open_store(), group="store", exclusive=True)
 
     async def _open_store(self) -> None:
@@ -81,16 +107,17 @@ class HelpdeskApp(App[int]):
 
                 self.notify(_("Loading the demo organisation…"))
                 await load_demo(self.store)
-        except Exception as error:  # shown on the login screen; the console cannot go on
-            self.store_error = str(error)
-            raise
+        except Exception as error:  # noqa: BLE001 - shown on the login screen, which offers to quit
+            lines = str(error).strip().splitlines()
+            self.store_error = strip_controls(lines[0] if lines else type(error).__name__, single_line=True)
+            self.store = None
         finally:
             self.store_ready.set()
 
     async def sign_in(self, actor: Actor) -> None:
         """After login (or --as): the staff queue, or My tickets for customers and users."""
         self.actor = actor
-        self.sub_title = f"{actor.name or actor.username} · {_(actor.role)}"
+        self.sub_title = strip_controls(f"{actor.name or actor.username} · {_(actor.role)}", single_line=True)
         await self.go_home()
 
     async def go_home(self) -> None:
@@ -136,17 +163,45 @@ class HelpdeskApp(App[int]):
         if self.actor is not None:
             self.push_screen(CommandLine(), self._run_command)
 
-    async def _run_command(self, line: str | None) -> None:
+    def _run_command(self, line: str | None) -> None:
         from helpdesk_tui.commands import run_command_line
 
         if line:
-            await run_command_line(self, line)
+            self.run_worker(run_command_line(self, line), group="command")
+
+    def action_change_password(self) -> None:
+        """The signed-in user's password (the login screen has its own way in, F2)."""
+        if self.actor is None:
+            return
+        from helpdesk_tui.screens.login import PasswordDialog, password_changer
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.notify(_("Password changed."))
+
+        self.push_screen(PasswordDialog(self.actor.username, password_changer(self, self.actor)), done)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's system commands, in the chosen language, and our own."""
+        titles = {
+            "Theme": (_("Theme"), _("Change the colours of the console")),
+            "Quit": (_("Quit"), _("Leave the help desk")),
+            "Keys": (_("Keys"), _("Show or hide the keys of the focused widget")),
+            "Screenshot": (_("Screenshot"), _("Save an SVG picture of the screen")),
+            "Maximize": (_("Maximize"), _("Let the focused widget fill the screen")),
+            "Minimize": (_("Minimize"), _("Put the widget back in its place")),
+        }
+        for command in super().get_system_commands(screen):
+            title, help_text = titles.get(command.title, (command.title, command.help))
+            yield SystemCommand(title, help_text, command.callback, command.discover)
+        if self.actor is not None:
+            yield SystemCommand(_("Change password"), _("Change your password"), self.action_change_password)
 
     def show_error(self, error: HelpdeskError) -> None:
         self.notify(error.message(_), severity="error", timeout=6)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_case", "command_line"):
+        if action in ("new_case", "command_line", "change_password"):
             return self.actor is not None
         return True
 
