@@ -148,7 +148,8 @@ class HelpdeskApp(App[int]):
             return
         from helpdesk_tui.screens.new_ticket import NewTicketScreen
 
-        if not isinstance(self.screen, NewTicketScreen):
+        # One form at a time, even when one of its dialogs is on top.
+        if not any(isinstance(screen, NewTicketScreen) for screen in self.screen_stack):
             self.push_screen(NewTicketScreen())
 
     def action_help(self) -> None:

@@ -304,6 +304,7 @@ def _read_files(paths: Iterable[str]) -> tuple[tuple[str, bytes], ...]:
 @click.option("--as", "as_user", metavar="USER", help="Act as this help-desk user; every rule applies.")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False), help="Settings file (TOML).")
 @click.option("--mouse", is_flag=True, help="Let the console use the mouse.")
+@click.option("--os-login", is_flag=True, help="Trusted mode (SSH ForceCommand): act as the help-desk user named like the operating-system login.")
 @click.option("--demo", is_flag=True, help="With no command: open the console on the demo organisation (loaded if missing).")
 @click.pass_context
 def main(
@@ -313,12 +314,16 @@ def main(
     as_user: str | None,
     config_path: str | None,
     mouse: bool,
+    os_login: bool,
     demo: bool,
 ) -> None:
     """A keyboard-driven help desk for the terminal. With no command, opens the console."""
     settings = load_settings(config_path)
     chosen = choose_language(lang or settings.lang or None)
     set_language(chosen)
+    if os_login:
+        # ForceCommand fixes the command line, so the person cannot pass another --as.
+        as_user = _os_login()
     ctx.obj = Invocation(settings, db_url or settings.db_url, as_user)
     if ctx.invoked_subcommand is not None:
         if demo:

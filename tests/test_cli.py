@@ -470,3 +470,20 @@ def test_installed_script_exit_statuses(org_template: Path, tmp_path: Path) -> N
     denied = run("--as", "carla", "ticket", "do", str(ticket["id"]), "assign", "--to", "ana")
     assert denied.returncode == 1
     assert denied.stderr == "assign: only a supervisor of the ticket's area or an admin may assign\n"
+
+
+def test_os_login_is_the_trusted_mode_of_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`helpdesk --os-login` (for SSH ForceCommand) opens the console as the OS login's user."""
+    seen = {}
+
+    def fake_console(**options):
+        seen.update(options)
+        return 0
+
+    import helpdesk_tui.app
+
+    monkeypatch.setattr(helpdesk_tui.app, "run_console", fake_console)
+    monkeypatch.setattr(cli, "_os_login", lambda: "sofia")
+    result = CliRunner().invoke(cli.main, ["--db", "sqlite:////nonexistent/x.db", "--os-login"])
+    assert result.exit_code == 0, result.output
+    assert seen["as_user"] == "sofia"
