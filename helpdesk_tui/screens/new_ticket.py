@@ -325,6 +325,8 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
             if widget.id and widget.id != "attach-path"
         }
         self.query_one("#account", Select).display = False
+        # Focus now, not after loading: whatever a fast typist types must land in the subject.
+        self.query_one("#subject", Input).focus()
         self.run_worker(self._load(), group="load", exclusive=True)
 
     async def _load(self) -> None:
@@ -350,7 +352,8 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
             account_value.update(one_line(accounts[0].name) if accounts else Text(_("(none)")))
             if accounts:
                 await self._choose_account(accounts[0].name)
-        self._focus_first_empty()
+        if not self._typed_anything():
+            self._focus_first_empty()
         self.loaded = True
         if draft and _has_content(draft[0]):
             self.draft_offered = True
@@ -374,6 +377,11 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
         else:  # restore, and Esc: never drop typed text without being asked
             await self.restore(data)
         self._draft_decided = True
+
+    def _typed_anything(self) -> bool:
+        return bool(
+            self.query_one("#subject", Input).value or self.query_one("#description", TextArea).text
+        )
 
     def _focus_first_empty(self) -> None:
         if self._account_is_select and self._account is None:
