@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import time
+
 import pytest
 
 from helpdesk_tui.app import HelpdeskApp
@@ -15,6 +17,21 @@ from helpdesk_tui.store import Store
 @pytest.fixture
 def backend() -> str:
     return "sqlite"
+
+
+NOW = "2026-03-02T09:00:00+00:00"
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch):
+    """A fixed clock and time zone, colours on: what snapshots need to be the same every run."""
+    monkeypatch.setenv("HELPDESK_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 async def wait_for(pilot, condition: Callable[[], bool], *, timeout: float = 5.0) -> None:

@@ -8,7 +8,6 @@ Update the baselines with `--snapshot-update` and look at them (tests/screens/__
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -20,18 +19,6 @@ from helpdesk_tui.store import open_store
 from tests.conftest import build_org, run_in_thread
 from tests.store.helpers import new_ticket, ticket_in
 
-NOW = "2026-03-02T09:00:00+00:00"
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setenv("HELPDESK_NOW", NOW)
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
