@@ -76,7 +76,7 @@ def helpdesk_env(db_path: str, **extra: str) -> dict[str, str]:
     env = {
         "HELPDESK_DB": f"sqlite:///{db_path}",
         "HELPDESK_CONFIG": os.devnull,
-        "TERM": "xterm-256color",
+        "TERM": "xterm",  # 16 colours: what a plain SSH session often offers
         "LANG": "C.UTF-8",
         "HOME": os.environ.get("HOME", "/root"),
         "PATH": os.environ.get("PATH", ""),
