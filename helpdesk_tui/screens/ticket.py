@@ -395,24 +395,14 @@ class TicketScreen(TranslatedBindings, Screen[None]):
     # ----------------------------------------------------------- availability
 
     def _may(self, name: str, detail: TicketDetail | None = None) -> bool:
-        """What this actor may do now. Lifecycle actions come from the store. Comment and
-        recategorise are not lifecycle actions: they mirror the store's own checks in
-        TicketStore.comment / recategorise (which still decide on sending)."""
+        """What this actor may do now, as the store answered: lifecycle actions and the other
+        abilities (comment, recategorise). The store still decides when asked to do it."""
         detail = detail or self.detail
         if detail is None:
             return False
-        if name in detail.actions:
-            return True
-        if name in LIFECYCLE_ACTIONS:
-            return False
-        actor, status = self.actor, detail.ticket.status
-        if name == "comment":
-            return actor.can("ticket.comment") and status not in CLOSED_STATES
-        if name == "recategorise":
-            return actor.is_staff and actor.can("ticket.recategorise") and status not in CLOSED_STATES
         if name == "save_attachment":
             return bool(detail.attachments)
-        return False
+        return name in detail.actions or name in detail.abilities
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
@@ -422,9 +412,9 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         if action in ("send",):
             return self.is_mounted and self.composer.is_open
         if action == "toggle_internal":
-            return self.actor.is_staff and self._may("comment")
+            return self._may("comment_internal")
         if action == "attach":
-            return self._may("comment") and self.actor.can("ticket.attach")
+            return self._may("attach")
         return True
 
     def on_key(self, event: Key) -> None:

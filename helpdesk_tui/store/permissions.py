@@ -68,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "agent": frozenset(
         {
             "ticket.create",
+            "ticket.recategorise",  # L5: staff may recategorise an open ticket
             "ticket.work",
             "ticket.resolve",
             "ticket.reopen",

@@ -296,8 +296,9 @@ class TicketStore:
         attachments = await self._attachments(session, actor, ticket_id)
         actions = lifecycle_named(lifecycle).available_actions(actor, row)
         return TicketDetail(
-            row, description, resolution, environment, service, events, attachments, tuple(actions)
-        )
+            row, description, resolution, environment, service, events, attachments,
+            tuple(actions), abilities(actor, row.status),
+        )  # fmt: skip
 
     async def _events(
         self, session: AsyncSession, actor: Actor, ticket_id: int
@@ -534,7 +535,7 @@ class TicketStore:
             self.blobs.check(name, data)
         async with self.db.write() as session:
             ticket = await self._visible_ticket(session, actor, ticket_id, lock=True)
-            if ticket.status in ("closed", "cancelled"):
+            if ticket.status in CLOSED_STATES:
                 raise InvalidTransition("comment: the ticket is closed; reopen it to comment")
             now = clock.now()
             changes: dict[str, Any] = {}
@@ -580,13 +581,13 @@ class TicketStore:
         unknown = set(requested) - allowed
         if unknown:
             raise ValidationFailed({f: "this field cannot be changed here" for f in unknown})
-        if not (actor.is_staff and actor.can("ticket.recategorise")):
+        if not may_recategorise(actor):
             raise NotPermitted("recategorise: only staff may recategorise a ticket")
         async with self.db.write() as session:
             ticket = await self._visible_ticket(session, actor, ticket_id, lock=True)
             if version is not None and ticket.version != version:
                 raise await self._conflict(session, ticket)
-            if ticket.status in ("closed", "cancelled"):
+            if ticket.status in CLOSED_STATES:
                 raise InvalidTransition("recategorise: the ticket is no longer open")
             changes, logged = await _recategorisation(session, ticket, requested)
             if not changes:
@@ -692,6 +693,30 @@ _TEXT_NEEDED = {
     "cancel": N_("write why the ticket is cancelled"),
     "reopen": N_("write why the ticket is reopened"),
 }
+
+
+CLOSED_STATES = frozenset({"closed", "cancelled"})
+
+
+def may_recategorise(actor: Actor) -> bool:
+    return actor.is_staff and actor.can("ticket.recategorise")
+
+
+def abilities(actor: Actor, status: str) -> tuple[str, ...]:
+    """What besides lifecycle actions this actor may do on a ticket in this state now; the
+    same checks that `comment` and `recategorise` apply when asked."""
+    if status in CLOSED_STATES:
+        return ()
+    found = []
+    if actor.can("ticket.comment"):
+        found.append("comment")
+        if actor.is_staff and actor.can("ticket.comment_internal"):
+            found.append("comment_internal")
+        if actor.can("ticket.attach"):
+            found.append("attach")
+    if may_recategorise(actor):
+        found.append("recategorise")
+    return tuple(found)
 
 
 def _check_comment(

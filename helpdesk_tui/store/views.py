@@ -121,6 +121,8 @@ class TicketDetail:
     events: tuple[EventView, ...]
     attachments: tuple[AttachmentView, ...]
     actions: tuple[str, ...]
+    # Besides the lifecycle: comment, comment_internal, attach, recategorise.
+    abilities: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out = self.ticket.to_json()
@@ -132,6 +134,7 @@ class TicketDetail:
             events=[e.to_json() for e in self.events],
             attachments=[a.to_json() for a in self.attachments],
             actions=list(self.actions),
+            abilities=list(self.abilities),
         )
         return out
 

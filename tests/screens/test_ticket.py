@@ -89,9 +89,9 @@ MATRIX = [
     ("carla", "new", {"close", "cancel"}, {"comment"}),
     ("carla", "resolved", {"accept", "reject", "close"}, {"comment"}),
     ("carla", "closed", {"reopen"}, set()),
-    ("ana", "assigned", {"start", "resolve"}, {"comment"}),
-    ("ana", "in_progress", {"wait", "resolve"}, {"comment"}),
-    ("ana", "resolved", {"reopen"}, {"comment"}),
+    ("ana", "assigned", {"start", "resolve"}, {"comment", "recategorise"}),
+    ("ana", "in_progress", {"wait", "resolve"}, {"comment", "recategorise"}),
+    ("ana", "resolved", {"reopen"}, {"comment", "recategorise"}),
     ("sara", "new", {"assign", "take", "cancel"}, {"comment", "recategorise"}),
     ("sara", "in_progress", {"assign", "wait", "resolve", "cancel"}, {"comment", "recategorise"}),
     ("sara", "resolved", {"reopen"}, {"comment", "recategorise"}),
@@ -156,7 +156,7 @@ async def test_resolve_with_a_resolution(org, start_app) -> None:
         await wait_state(pilot, screen, "resolved")
         text = screen_text(app)
         assert "Resolved" in text and "Resolution: Cable" in text
-        assert buttons(screen) == {"reopen", "comment"}
+        assert buttons(screen) == {"reopen", "comment", "recategorise"}
 
 
 async def test_escape_cancels_a_dialog_and_nothing_changes(org, start_app) -> None:

@@ -220,3 +220,17 @@ async def test_common_words_walk_the_sort_order_with_the_same_results(org: Org, 
     assert [r.id for r in walked.rows] == [r.id for r in normal.rows]
     rest = await org.store.tickets.page(org.admin, "servidor", after=walked.next_cursor, limit=4)
     assert len(rest.rows) == 2
+
+
+async def test_abilities_besides_the_lifecycle(org: Org) -> None:
+    """The store tells screens whether comment, internal notes, attach and recategorise apply."""
+    open_id = await ticket_in(org, "in_progress")
+    closed_id = await ticket_in(org, "closed")
+    show = org.store.tickets.show
+    assert (await show(org.sup_net, open_id)).abilities == ("comment", "comment_internal", "attach", "recategorise")
+    assert (await show(org.agent_net, open_id)).abilities == ("comment", "comment_internal", "attach", "recategorise")
+    assert (await show(org.acme1, open_id)).abilities == ("comment", "attach")
+    assert (await show(org.sup_net, closed_id)).abilities == ()
+    await org.store.catalog.grant(None, "carla", "ticket.comment", granted=False)
+    carla = await org.refresh("acme1")
+    assert (await show(carla, open_id)).abilities == ()
