@@ -102,7 +102,7 @@ class HelpdeskApp(App[int]):
                     attachments_dir=settings.attachments_dir if settings else None,
                     attachment_limit=settings.attachment_limit if settings else 25 * 1024 * 1024,
                 )
-            if self.force_demo or (self.demo_on_empty and not await self.store.catalog.users()):
+            if self.force_demo or (self.demo_on_empty and not await self.store.catalog.has_users()):
                 from helpdesk_tui.store.demo import load_demo
 
                 self.notify(_("Loading the demo organisation…"))

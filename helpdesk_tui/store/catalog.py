@@ -267,6 +267,11 @@ class CatalogStore:
             user = await _user_by_name(session, username)
             return await _user_view(session, user)
 
+    async def has_users(self) -> bool:
+        """Whether anybody exists yet (one indexed probe; for "load the demo when empty")."""
+        async with self.db.read() as session:
+            return (await session.scalar(select(User.id).limit(1))) is not None
+
     async def users(self, actor: Actor | None = None) -> list[UserView]:
         if actor is not None and not (actor.can("admin.users") or actor.is_staff):
             raise NotPermitted("you need the permission {permission}", permission="admin.users")

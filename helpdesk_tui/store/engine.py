@@ -12,6 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+# The newest migration. Starting up compares the database with it and only loads Alembic when
+# they differ (a test keeps this equal to Alembic's head).
+SCHEMA_HEAD = "0003"
 
 
 def normalise_url(url: str) -> str:
@@ -62,7 +65,8 @@ class Database:
 
     def _make_engine(self) -> AsyncEngine:
         if self.dialect == "sqlite":
-            engine = create_async_engine(self.url, pool_size=5, max_overflow=10)
+            # Few connections: SQLite has one writer, and each connection keeps its own cache.
+            engine = create_async_engine(self.url, pool_size=3, max_overflow=3)
             _install_sqlite_hooks(engine)
             return engine
         # The store always joins tickets first, then small lookups: keeping that order spares
@@ -89,11 +93,21 @@ class Database:
             path = make_url(self.url).database
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if await self.schema_version() == SCHEMA_HEAD:
+            return
         if self.schema:
             async with self.engine.begin() as conn:
                 await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
+
+    async def schema_version(self) -> str | None:
+        """The migration this database is at; None when it has no schema yet."""
+        try:
+            async with self.engine.connect() as conn:
+                return (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+        except Exception:  # noqa: BLE001 - no table yet (or no file): not migrated
+            return None
 
     async def dispose(self) -> None:
         if self.dialect == "sqlite":

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk_tui.i18n import N_
 from helpdesk_tui.store import clock
+from helpdesk_tui.store.clock import now as clock_now
 from helpdesk_tui.store.attachments import BlobStore, sanitise_filename
 from helpdesk_tui.store.engine import Database
 from helpdesk_tui.store.errors import (
@@ -51,7 +52,7 @@ from helpdesk_tui.store.models import (
     TicketCount,
     User,
 )
-from helpdesk_tui.store.permissions import Actor, visible_tickets
+from helpdesk_tui.store.permissions import STAFF_ROLES, Actor, visible_tickets
 from helpdesk_tui.store.query import (
     DEFAULT_SORT,
     Text,
@@ -295,9 +296,10 @@ class TicketStore:
         events = await self._events(session, actor, ticket_id)
         attachments = await self._attachments(session, actor, ticket_id)
         actions = lifecycle_named(lifecycle).available_actions(actor, row)
+        clock = await self._sla_clock(session, ticket_id, clock_now())
         return TicketDetail(
             row, description, resolution, environment, service, events, attachments,
-            tuple(actions), abilities(actor, row.status),
+            tuple(actions), abilities(actor, row.status), clock.to_json(),
         )  # fmt: skip
 
     async def _events(
@@ -411,6 +413,7 @@ class TicketStore:
                 )  # fmt: skip
             # The pending events go in one batch with this statement's autoflush.
             await _bump_count(session, self.db.dialect, ticket, ticket.status, +1)
+            await self._refresh_sla(session, ticket.id, now)
             found = (await session.execute(_row_select().where(Ticket.id == ticket.id))).one()
         return _to_row(found)
 
@@ -448,6 +451,7 @@ class TicketStore:
             if old_status != row.target:
                 await _bump_count(session, self.db.dialect, ticket, old_status, -1)
                 await _bump_count(session, self.db.dialect, ticket, row.target, +1)
+            await self._refresh_sla(session, ticket_id, now)
             # The actor was just allowed to change it; no visibility check on the result.
             found = (await session.execute(_row_select().where(Ticket.id == ticket_id))).one()
         return _to_row(found)
@@ -562,6 +566,8 @@ class TicketStore:
                 )  # fmt: skip
                 await _bump_count(session, self.db.dialect, ticket, "waiting", -1)
                 await _bump_count(session, self.db.dialect, ticket, "in_progress", +1)
+            if resumes or "first_response_at" in changes:
+                await self._refresh_sla(session, ticket_id, now)
             event_id = event.id
         async with self.db.read() as session:
             events = await self._events(session, actor, ticket_id)
@@ -603,6 +609,8 @@ class TicketStore:
                 session, ticket, actor.user_id, "recategorised", now, text="",
                 data={"changes": logged}, visibility="public",
             )  # fmt: skip
+            if "priority" in changes:
+                await self._refresh_sla(session, ticket_id, now)
         return await self._row(actor, ticket_id)
 
     async def bulk(
@@ -630,6 +638,38 @@ class TicketStore:
         return results
 
     # ----------------------------------------------------------------- helpers
+
+    async def _sla_clock(self, session: AsyncSession, ticket_id: int, now: datetime) -> Any:
+        """The service-level clock of a ticket, derived from its own bitácora."""
+        from helpdesk_tui.store.calendar import DEFAULT_CALENDAR
+        from helpdesk_tui.store.sla import DEFAULT_POLICY, SlaEvent, compute_clock
+
+        rows = (
+            await session.execute(
+                select(
+                    Event.at, Event.kind, func.coalesce(EventActor.username, "system"),
+                    Event.visibility, Event.data, EventActor.role,
+                )
+                .outerjoin(EventActor, EventActor.id == Event.actor_id)
+                .where(Event.ticket_id == ticket_id)
+                .order_by(Event.id)
+            )
+        ).all()  # fmt: skip
+        staff = {name for *_, name, _vis, _data, role in rows if role in STAFF_ROLES}
+        events = [SlaEvent(at, kind, name, vis, data or {}) for at, kind, name, vis, data, _ in rows]
+        return compute_clock(
+            events, policy=DEFAULT_POLICY, calendar=DEFAULT_CALENDAR, now=now, staff=staff
+        )
+
+    async def _refresh_sla(self, session: AsyncSession, ticket_id: int, now: datetime) -> None:
+        """Recompute the due times after a change, in the change's own transaction (S2)."""
+        clock = await self._sla_clock(session, ticket_id, now)
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(response_due_at=clock.response.due_at, resolution_due_at=clock.resolution.due_at)
+            .execution_options(synchronize_session=False)
+        )
 
     async def _row(self, actor: Actor, ticket_id: int) -> TicketRow:
         """The ticket as it is after the actor's own change. No visibility check here: the

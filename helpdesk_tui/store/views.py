@@ -123,6 +123,8 @@ class TicketDetail:
     actions: tuple[str, ...]
     # Besides the lifecycle: comment, comment_internal, attach, recategorise.
     abilities: tuple[str, ...] = ()
+    # The service-level clock explained: timers, intervals, due times (see store/sla.py).
+    sla: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = self.ticket.to_json()
@@ -135,6 +137,7 @@ class TicketDetail:
             attachments=[a.to_json() for a in self.attachments],
             actions=list(self.actions),
             abilities=list(self.abilities),
+            sla=self.sla,
         )
         return out
 

@@ -49,3 +49,35 @@ async def test_schema_matches_models(store: Store) -> None:
 def _not_search(obj, name, type_, reflected, compare_to) -> bool:
     # The full-text search objects are created by hand in the migration, per dialect.
     return not (name or "").startswith(("tickets_fts", "ix_tickets_search", "alembic_version"))
+
+
+def test_schema_head_constant_matches_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from helpdesk_tui.store.engine import SCHEMA_HEAD
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "helpdesk_tui.store:migrations")
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
+
+
+async def test_a_current_database_skips_alembic(tmp_path) -> None:
+    """Starting on an up-to-date database does not even import Alembic (start-up time)."""
+    import subprocess
+    import sys
+
+    store = await open_store(str(tmp_path / "x.db"))
+    await store.close()
+    probe = (
+        "import asyncio, sys\n"
+        "from helpdesk_tui.store import open_store\n"
+        "async def main():\n"
+        f"    store = await open_store({str(tmp_path / 'x.db')!r})\n"
+        "    print('alembic' in sys.modules, await store.catalog.has_users())\n"
+        "    await store.close()\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
