@@ -392,10 +392,12 @@ class TicketStore:
             fields = await _validate_new(session, actor, new)
             agent = await _primary_agent(session, fields["account_id"])
             now = clock.now()
+            response_due, resolution_due = _initial_dues(now, fields["priority"])
             ticket = Ticket(
                 **fields, status="assigned" if agent else "new", lifecycle="standard",
                 origin=origin, requester_id=actor.user_id, assignee_id=agent[0] if agent else None,
                 created_at=now, updated_at=now, version=1,
+                response_due_at=response_due, resolution_due_at=resolution_due,
             )  # fmt: skip
             session.add(ticket)
             await session.flush()
@@ -413,7 +415,6 @@ class TicketStore:
                 )  # fmt: skip
             # The pending events go in one batch with this statement's autoflush.
             await _bump_count(session, self.db.dialect, ticket, ticket.status, +1)
-            await self._refresh_sla(session, ticket.id, now)
             found = (await session.execute(_row_select().where(Ticket.id == ticket.id))).one()
         return _to_row(found)
 
@@ -782,6 +783,19 @@ async def _bump_count(
         set_={"n": TicketCount.n + delta},
     )
     await session.execute(stmt)
+
+
+def _initial_dues(now: datetime, priority: str) -> tuple[datetime | None, datetime | None]:
+    """Due times of a ticket created now: the same clock `_refresh_sla` derives from the
+    history, computed from its one "created" event before the row is written."""
+    from helpdesk_tui.store.calendar import DEFAULT_CALENDAR
+    from helpdesk_tui.store.sla import DEFAULT_POLICY, SlaEvent, compute_clock
+
+    created = SlaEvent(now, "created", "system", "public", {"priority": priority})
+    found = compute_clock(
+        [created], policy=DEFAULT_POLICY, calendar=DEFAULT_CALENDAR, now=now, staff=set()
+    )
+    return found.response.due_at, found.resolution.due_at
 
 
 async def _primary_agent(session: AsyncSession, account_id: int) -> tuple[int, str] | None:

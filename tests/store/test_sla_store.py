@@ -39,3 +39,14 @@ async def test_breached_filter_finds_overdue_open_tickets(org: Org) -> None:
         found = {r.id for r in (await org.store.tickets.page(org.admin, "sla:breached")).rows}
     assert found == {late}
     assert fresh not in found
+
+
+async def test_due_times_written_at_creation_equal_the_recomputed_ones(org: Org) -> None:
+    """The shortcut used when creating gives what the history gives."""
+    with clock.frozen_at(CREATED):
+        ticket_id = await new_ticket(org, impact="high")
+        at_creation = (await org.store.tickets.show(org.admin, ticket_id)).ticket.resolution_due_at
+        async with org.store.db.write() as session:
+            await org.store.tickets._refresh_sla(session, ticket_id, clock.now())
+        recomputed = (await org.store.tickets.show(org.admin, ticket_id)).ticket.resolution_due_at
+    assert at_creation == recomputed is not None
