@@ -87,3 +87,18 @@ def test_spanish_keeps_the_placeholders() -> None:
     for msgid, text in catalogue("es").items():
         fields = {f for _, f, _, _ in string.Formatter().parse(msgid) if f}
         assert fields == {f for _, f, _, _ in string.Formatter().parse(text) if f}, msgid
+
+
+def test_catalogue_parts_never_disagree() -> None:
+    """The Spanish is split by part of the program; one msgid must read the same everywhere."""
+    import importlib
+    import pkgutil
+
+    import helpdesk_tui.locale.es as es
+
+    seen: dict[str, tuple[str, str]] = {}
+    for part in pkgutil.iter_modules(es.__path__):
+        for msgid, text in importlib.import_module(f"{es.__name__}.{part.name}").MESSAGES.items():
+            if msgid in seen:
+                assert seen[msgid][1] == text, (msgid, seen[msgid][0], part.name)
+            seen[msgid] = (part.name, text)

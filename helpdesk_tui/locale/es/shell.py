@@ -186,7 +186,7 @@ MESSAGES: dict[str, str] = {
     "Area": "Área",
     "Created": "Creado",
     "Latest activity": "Actividad reciente",
-    "internal": "interno",
+    "internal": "interna",
     # Filter line
     "Filter:": "Filtro:",
     "(at column {column})": "(en la columna {column})",
