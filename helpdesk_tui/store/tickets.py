@@ -319,8 +319,7 @@ class TicketStore:
             .where(Event.ticket_id == ticket_id)
             .order_by(Event.id)
         )  # fmt: skip
-        if not actor.sees_internal:
-            stmt = stmt.where(Event.visibility == "public")
+        stmt = _hide_internal(stmt, actor)
         return tuple(EventView(*r) for r in (await session.execute(stmt)).all())
 
     async def _attachments(
@@ -336,8 +335,7 @@ class TicketStore:
             .where(Attachment.ticket_id == ticket_id)
             .order_by(Attachment.id)
         )  # fmt: skip
-        if not actor.sees_internal:
-            stmt = stmt.where(Event.visibility == "public")
+        stmt = _hide_internal(stmt, actor)
         return tuple(AttachmentView(*r) for r in (await session.execute(stmt)).all())
 
     async def read_attachment(self, actor: Actor, attachment_id: int) -> tuple[str, bytes]:
@@ -348,8 +346,7 @@ class TicketStore:
             .join(Ticket, Ticket.id == Attachment.ticket_id)
             .where(Attachment.id == attachment_id, visible_tickets(actor))
         )
-        if not actor.sees_internal:
-            stmt = stmt.where(Event.visibility == "public")
+        stmt = _hide_internal(stmt, actor)
         async with self.db.read() as session:
             found = (await session.execute(stmt)).first()
         if found is None:
@@ -787,6 +784,11 @@ async def _bump_count(
         set_={"n": TicketCount.n + delta},
     )
     await session.execute(stmt)
+
+
+def _hide_internal(stmt: Any, actor: Actor) -> Any:
+    """Internal notes, and whatever hangs on them, exist only for staff (R2)."""
+    return stmt if actor.sees_internal else stmt.where(Event.visibility == "public")
 
 
 def _outside_wide_scope(actor: Actor, other_areas: list[int] | None) -> list[Any]:
