@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from helpdesk_tui.store.catalog import CatalogStore
@@ -12,16 +11,20 @@ from helpdesk_tui.store.session import SessionStore
 from helpdesk_tui.store.tickets import TicketStore
 
 
-@dataclass
 class Store:
-    db: Database
-    tickets: TicketStore
-    catalog: CatalogStore
-    session: SessionStore
+    """The parts of the store over one database. Parts that must write something together
+    with every change (survey invitations, outbox messages) add a hook to
+    `db.before_commit` here."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.tickets = TicketStore(db)
+        self.catalog = CatalogStore(db)
+        self.session = SessionStore(db)
 
     @classmethod
     def for_database(cls, db: Database) -> Store:
-        return cls(db, TicketStore(db), CatalogStore(db), SessionStore(db))
+        return cls(db)
 
     async def close(self) -> None:
         await self.db.dispose()

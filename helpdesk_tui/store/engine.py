@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -12,9 +12,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+# Run at the end of every write transaction, before it commits, with its session: what must be
+# written together with a change (outbox messages, survey invitations) is written there.
+CommitHook = Callable[[AsyncSession], Awaitable[None]]
 # The newest migration. Starting up compares the database with it and only loads Alembic when
 # they differ (a test keeps this equal to Alembic's head).
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0008"
 
 
 def normalise_url(url: str) -> str:
@@ -53,6 +56,7 @@ class Database:
         self._writer = self.engine.execution_options(helpdesk_write=True)
         self.reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self.writer = async_sessionmaker(self._writer, expire_on_commit=False)
+        self.before_commit: list[CommitHook] = []
         if attachments_dir is None:
             if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
                 db_path = Path(parsed.database)
@@ -86,6 +90,8 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncSession]:
         async with self.writer() as session, session.begin():
             yield session
+            for hook in self.before_commit:
+                await hook(session)
 
     async def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""

@@ -69,6 +69,9 @@ class Lifecycle:
     open_states: frozenset[str]
     final_states: frozenset[str]
     transitions: tuple[Transition, ...]
+    # Silence rules: state -> the action the system takes when the requester has said nothing
+    # for the account's number of business days (standard: a resolved ticket is closed).
+    silence: tuple[tuple[str, str], ...] = ()
 
     @property
     def actions(self) -> tuple[str, ...]:
@@ -241,6 +244,7 @@ STANDARD = Lifecycle(
             text="required", effects=("reopened",),
         ),
     ),
+    silence=(("resolved", "close"),),
 )
 
 LIFECYCLES: dict[str, Lifecycle] = {STANDARD.name: STANDARD}

@@ -20,6 +20,7 @@ from helpdesk_tui.i18n import N_
 from helpdesk_tui.store import clock
 from helpdesk_tui.store.clock import now as clock_now
 from helpdesk_tui.store.attachments import BlobStore, sanitise_filename
+from helpdesk_tui.store.bitacora import log_event
 from helpdesk_tui.store.engine import Database
 from helpdesk_tui.store.errors import (
     Conflict,
@@ -696,14 +697,10 @@ class TicketStore:
         visibility: str = "public",
         flush: bool = True,
     ) -> Event:
-        event = Event(
-            ticket_id=ticket.id, at=at, actor_id=actor_id, kind=kind, visibility=visibility,
-            text=text, data=data or {},
+        return await log_event(
+            session, ticket.id, actor_id, kind, at, text=text, data=data,
+            visibility=visibility, flush=flush,
         )  # fmt: skip
-        session.add(event)
-        if flush:
-            await session.flush()
-        return event
 
     async def _store_attachments(
         self,

@@ -732,5 +732,9 @@ def ticket_attachment(
     click.echo(_("saved {name} ({size} bytes) to {path}", name=_line(name), size=len(data), path=str(target)))
 
 
+# The command groups of the other parts register themselves on `main` (kept in their own
+# modules; each imports its heavy parts only when its command runs).
+from helpdesk_tui.cli import automation, kb, outbox, survey  # noqa: E402,F401
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,4 @@
+"""Spanish catalogue: kb."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Spanish catalogue: outbox."""
+
+MESSAGES: dict[str, str] = {
+}

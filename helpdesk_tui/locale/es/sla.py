@@ -1,0 +1,4 @@
+"""Spanish catalogue: sla."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Spanish catalogue: stages."""
+
+MESSAGES: dict[str, str] = {
+}

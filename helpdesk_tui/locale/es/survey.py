@@ -1,0 +1,4 @@
+"""Spanish catalogue: survey."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,1 @@
+"""E-mail: rendering messages from templates and delivering the outbox over SMTP."""
