@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 
 from helpdesk_tui.store import Store, open_store
+from helpdesk_tui.store.models import Base
 from helpdesk_tui.store.permissions import Actor
 
 PG_URL = os.environ.get("HELPDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = (
-    "attachments, events, ticket_counts, tickets, permission_grants, area_members, categories, "
-    "areas, services, environments, account_members, accounts, presence, drafts, users, settings"
-)
+# Every table of the schema (emptied between PostgreSQL tests).
+TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
 
 
 def run_in_thread(make_coro) -> None:

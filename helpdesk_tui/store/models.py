@@ -261,3 +261,14 @@ class Draft(Base):
     form: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+
+
+# ------------------------------------------------------------- service levels (SLA issue)
+
+# ------------------------------------------------------ five-stage lifecycle (SLA issue)
+
+# ------------------------------------------------------------ knowledge base (KB issue)
+
+# ---------------------------------------------------------------- surveys (survey issue)
+
+# --------------------------------------------------------------- outbox (outbox issue)
