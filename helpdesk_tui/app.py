@@ -7,6 +7,7 @@ worker and `store_ready` is set when it can be used.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ class HelpdeskApp(App[int]):
         Binding("ctrl+n", "new_case", "New case", id="app.new_case", priority=True),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("colon", "command_line", "Command", id="app.command_line", show=False),
+        Binding("K", "knowledge_base", "Knowledge base", id="app.knowledge_base", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
@@ -94,19 +96,27 @@ class HelpdeskApp(App[int]):
     async def _open_store(self) -> None:
         try:
             if self.store is None:
-                from helpdesk_tui.store import open_store
-
+                # Imported in a thread: the store's modules take a good part of a second to
+                # import, and keys typed meanwhile (a fast typist at the sign-in form) must
+                # not queue up behind a blocked event loop, where a Tab would land after them.
+                store_module = await asyncio.to_thread(importlib.import_module, "helpdesk_tui.store")
+                open_store = store_module.open_store
                 settings = self.settings
                 self.store = await open_store(
                     self.db_url or (settings.db_url if settings else ""),
                     attachments_dir=settings.attachments_dir if settings else None,
                     attachment_limit=settings.attachment_limit if settings else 25 * 1024 * 1024,
                 )
+                if settings is not None:  # e-mails: default language, Message-ID domain
+                    self.store.outbox.configure(lang=settings.lang, mail_from=settings.mail_from)
             if self.force_demo or (self.demo_on_empty and not await self.store.catalog.has_users()):
                 from helpdesk_tui.store.demo import load_demo
 
                 self.notify(_("Loading the demo organisation…"))
                 await load_demo(self.store)
+            from helpdesk_tui.console_automation import start_periodic_automation
+
+            start_periodic_automation(self)  # SLA checks and auto-close, every minute or so
         except Exception as error:  # noqa: BLE001 - shown on the login screen, which offers to quit
             lines = str(error).strip().splitlines()
             self.store_error = strip_controls(lines[0] if lines else type(error).__name__, single_line=True)
@@ -152,11 +162,24 @@ class HelpdeskApp(App[int]):
         if not any(isinstance(screen, NewTicketScreen) for screen in self.screen_stack):
             self.push_screen(NewTicketScreen())
 
+    def action_knowledge_base(self) -> None:
+        from helpdesk_tui.screens.kb import KbScreen
+
+        if self.actor is not None and not any(isinstance(s, KbScreen) for s in self.screen_stack):
+            self.push_screen(KbScreen())
+
     def action_help(self) -> None:
         from helpdesk_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_outbox(self) -> None:
+        """The e-mail outbox (admins and supervisors: the outbox.view permission)."""
+        from helpdesk_tui.screens.outbox import OutboxScreen
+
+        if self.actor is not None and self.actor.can("outbox.view") and not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen())
 
     def action_command_line(self) -> None:
         from helpdesk_tui.screens.help import CommandLine
@@ -197,13 +220,25 @@ class HelpdeskApp(App[int]):
             yield SystemCommand(title, help_text, command.callback, command.discover)
         if self.actor is not None:
             yield SystemCommand(_("Change password"), _("Change your password"), self.action_change_password)
+            yield SystemCommand(_("Knowledge base"), _("Search and read the articles (K)"), self.action_knowledge_base)
+        if self.actor is not None and self.actor.can("outbox.view"):
+            yield SystemCommand(_("Outbox"), _("E-mail messages waiting, failed or dead"), self.action_outbox)
+        if self.actor is not None and self.actor.can("survey.results"):
+            yield SystemCommand(_("Survey results"), _("Satisfaction per agent, area and month"), self.action_survey_results)
+
+    def action_survey_results(self) -> None:
+        from helpdesk_tui.screens.survey_results import open_results
+
+        open_results(self)
 
     def show_error(self, error: HelpdeskError) -> None:
         self.notify(error.message(_), severity="error", timeout=6)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_case", "command_line", "change_password"):
+        if action in ("new_case", "command_line", "change_password", "knowledge_base"):
             return self.actor is not None
+        if action == "outbox":
+            return self.actor is not None and self.actor.can("outbox.view")
         return True
 
 
@@ -222,3 +257,4 @@ def run_console(
     app.force_demo = demo
     result = app.run(mouse=mouse)
     return int(result or 0)
+

@@ -10,7 +10,10 @@
     :sort -prio,created                  sort the queue
     :view 2                              saved view 2
     :new                                 open a case
+    :kb [words]                          the knowledge base, searching for the words
     :refresh | :help | :password
+    :outbox                              the e-mail outbox (admins and supervisors)
+    :surveys                             survey results (with survey.results)
     :q | :quit | :back                   back; on the home screen, quit (:q! quits at once)
 
 The palette (Ctrl+P) gets two providers: the actions of the screen it was opened from (its key
@@ -160,12 +163,30 @@ async def new_case(app: HelpdeskApp, argument: str) -> None:
     app.action_new_case()
 
 
+async def knowledge_base(app: HelpdeskApp, argument: str) -> None:
+    """`:kb [words]`: the knowledge base, searching for the words."""
+    from helpdesk_tui.screens.kb import KbScreen
+
+    app.push_screen(KbScreen(argument.strip()))
+
+
 async def show_help(app: HelpdeskApp, argument: str) -> None:
     app.action_help()
 
 
 async def change_password(app: HelpdeskApp, argument: str) -> None:
     app.action_change_password()
+
+
+async def survey_results(app: HelpdeskApp, argument: str) -> None:
+    app.action_survey_results()
+
+
+async def outbox(app: HelpdeskApp, argument: str) -> None:
+    if app.actor is None or not app.actor.can("outbox.view"):
+        app.notify(_("Only admins and supervisors see the outbox."), severity="warning")
+        return
+    app.action_outbox()
 
 
 async def back(app: HelpdeskApp, argument: str) -> None:
@@ -189,9 +210,12 @@ COMMANDS: dict[str, Command] = {
     "sort": sort_queue,
     "view": saved_view,
     "new": new_case, "n": new_case,
+    "kb": knowledge_base,
     "refresh": refresh, "r": refresh,
     "help": show_help, "h": show_help, "?": show_help,
     "password": change_password, "passwd": change_password,
+    "outbox": outbox,
+    "surveys": survey_results,
     "q": back, "quit": back, "back": back,
     "q!": quit_now, "qa": quit_now, "quit!": quit_now,
 }  # fmt: skip

@@ -38,6 +38,16 @@ class Settings:
     attachment_limit: int = 25 * 1024 * 1024
     smtp_url: str = ""
     mail_from: str = "helpdesk@localhost"
+    # Seconds between automation passes inside a running console (0: never).
+    automation_interval: float = 60.0
+    # The outbox (README "E-mail"): SMTP timeout, messages per batch (one connection each),
+    # how long a worker holds a claimed message, back-off base and cap, attempts until dead.
+    smtp_timeout: float = 30.0
+    mail_batch: int = 50
+    mail_lease: float = 300.0
+    mail_retry_base: float = 60.0
+    mail_retry_cap: float = 6 * 3600.0
+    mail_max_attempts: int = 8
     views: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
@@ -58,6 +68,15 @@ def load_settings(config_path: str | Path | None = None) -> Settings:
     settings.attachment_limit = int(raw.get("attachment_limit", settings.attachment_limit))
     settings.smtp_url = os.environ.get("HELPDESK_SMTP") or raw.get("smtp", "")
     settings.mail_from = os.environ.get("HELPDESK_MAIL_FROM") or raw.get("mail_from", settings.mail_from)
+    mail = raw.get("mail", {})
+    for key in ("smtp_timeout", "mail_batch", "mail_lease", "mail_retry_base", "mail_retry_cap", "mail_max_attempts"):
+        if key.removeprefix("mail_") in mail:
+            setattr(settings, key, type(getattr(settings, key))(mail[key.removeprefix("mail_")]))
     settings.views = {str(k): str(v) for k, v in raw.get("views", {}).items()}
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
+    interval = os.environ.get("HELPDESK_AUTOMATION_INTERVAL") or raw.get("automation_interval", 60)
+    try:
+        settings.automation_interval = max(0.0, float(interval))
+    except (TypeError, ValueError):
+        pass  # a bad value keeps the default
     return settings

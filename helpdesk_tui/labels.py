@@ -46,6 +46,35 @@ STATE_STYLES = {
 
 STATE_BOLD = frozenset({"new", "in_progress"})
 
+# The five-stage lifecycle (seed 003; store/lifecycle.py FIVE_STAGE). Its states show in the
+# tab of the standard state they correspond to (PHASE), so tabs and counts need no second set.
+STAGE_LABELS = {"opened": "Opened", "analysis": "Analysis", "solution": "Solution", "testing": "Testing"}
+PHASE = {"opened": "new", "analysis": "in_progress", "solution": "in_progress", "testing": "resolved"}
+STATE_LABELS.update(STAGE_LABELS)
+STATE_SHORT.update(STAGE_LABELS)
+STATE_STYLES.update(opened="text-accent", analysis="text-primary", solution="text-primary", testing="text-success")
+OPEN_STATES = OPEN_STATES | {"opened", "analysis", "solution"}
+CHECKLIST_LABELS = {
+    "identification": "Identification",
+    "validation": "Validation",
+    "structure": "Structure",
+    "alarm_type": "Alarm type",
+}
+
+
+def tab_states(state: str) -> tuple[str, ...]:
+    """A standard state and the states of other lifecycles listed in its tab."""
+    return (state, *(other for other, phase in PHASE.items() if phase == state))
+
+
+def tab_query(state: str) -> str:
+    return "status:" + ",".join(tab_states(state))
+
+
+def tab_counts(by_status: dict[str, int]) -> dict[str, int]:
+    """Counts per standard state (tab), with the other lifecycles' states folded in."""
+    return {state: sum(by_status.get(s, 0) for s in tab_states(state)) for state in STATES}
+
 # --- Priority, impact, type --------------------------------------------------------------------
 
 PRIORITIES = ("urgent", "high", "normal", "low")  # most urgent first
@@ -108,10 +137,11 @@ ACTION_LABELS = {
     "cancel": "Cancel ticket",
     "reopen": "Reopen",
     "comment": "Add a comment",
+    "solve": "Start solution",
 }
 """Same msgids as helpdesk_tui/store/lifecycle.py ACTION_LABELS (Spanish in locale/es/store.py)."""
 
-MOVE_ACTIONS = ("start", "wait", "resume", "resolve", "reopen", "cancel", "close")
+MOVE_ACTIONS = ("start", "solve", "wait", "resume", "resolve", "reopen", "cancel", "close")
 """Lifecycle moves the queue's `m` offers (assign and take have their own keys). Only those the
 store reports as available for the chosen tickets are shown."""
 
@@ -151,6 +181,13 @@ EVENT_LABELS = {
     "reopen": "Reopened",
     "comment": "Comment",
     "recategorised": "Recategorised",
+    "solve": "Solution started",
+    "checklist": "Analysis checklist",
+    "plan_proposed": "Work plan proposed",
+    "plan_approved": "Work plan approved",
+    "plan_rejected": "Work plan rejected",
+    "sla_breached": "SLA breached",
+    "solution_linked": "Solution article linked",
 }
 
 # --- SLA risk ----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from helpdesk_tui.automation_text import event_body
 from helpdesk_tui.config import Settings, load_settings
 from helpdesk_tui.i18n import _, choose_language, set_language
 from helpdesk_tui.text import strip_controls
@@ -88,11 +89,14 @@ async def _open(inv: Invocation) -> Store:
     from helpdesk_tui.store import open_store
 
     try:
-        return await open_store(
+        store = await open_store(
             inv.db_url,
             attachments_dir=inv.settings.attachments_dir,
             attachment_limit=inv.settings.attachment_limit,
         )
+        # E-mails written by this command: default language, Message-ID domain.
+        store.outbox.configure(lang=inv.settings.lang, mail_from=inv.settings.mail_from)
+        return store
     except (SQLAlchemyError, OSError) as err:
         reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
         raise Refused(_("cannot open the database: {reason}", reason=reason)) from err
@@ -234,6 +238,8 @@ def _describe_event(event: EventView) -> str:
         changes = data.get("changes", {})
         parts = [f"{field} {_line(old)} → {_line(new)}" for field, (old, new) in changes.items()]
         return _("recategorised") + (": " + ", ".join(parts) if parts else "")
+    if event.kind == "sla_breached":  # the system's own entry; its text says which timer
+        return _("SLA breached")
     label = _(ACTION_LABELS[event.kind]) if event.kind in ACTION_LABELS else _line(event.kind)
     if "from" in data and "to" in data:
         label += f" ({_state(str(data['from']))} → {_state(str(data['to']))})"
@@ -271,12 +277,16 @@ def _print_detail(detail: TicketDetail) -> None:
         click.echo(_("Resolution") + ":")
         for line in _block(detail.resolution):
             click.echo(line)
+    if getattr(detail, "stages", None) is not None:  # five-stage: checklist and work plan
+        from helpdesk_tui.cli.stages import print_stages
+
+        print_stages(detail.stages)
     click.echo("")
     click.echo(_("Bitácora") + ":")
     for event in detail.events:
         internal = f" [{_('internal')}]" if event.visibility == "internal" and event.kind != "comment" else ""
         click.echo(f"  {_when(event.at)}  {_line(event.actor)}  {_describe_event(event)}{internal}")
-        for line in _block(event.text, indent="      "):
+        for line in _block(event_body(event.actor, event.kind, event.data, event.text), indent="      "):
             click.echo(line)
     if detail.attachments:
         click.echo("")
@@ -542,6 +552,7 @@ def ticket() -> None:
 @click.option("--type", "type_", default="incident", show_default=True, metavar="T", help="question, problem, improvement, incident or request.")
 @click.option("--impact", default="medium", show_default=True, metavar="I", help="high, medium or low.")
 @click.option("--priority", metavar="P", help="low, normal, high or urgent (staff); follows the impact otherwise.")
+@click.option("--work-window", metavar="START..END", help="When the work should be done (ISO 8601; without an offset, on the ticket's calendar). Outside business hours: at least 3 business days ahead.")
 @click.option("--attach", "attach", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE", help="Attach a file (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the ticket as JSON.")
 @click.pass_context
@@ -558,16 +569,24 @@ def ticket_new(
     type_: str,
     impact: str,
     priority: str | None,
+    work_window: str | None,
     attach: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Open a ticket."""
+    from helpdesk_tui.store.errors import ValidationFailed
+    from helpdesk_tui.store.service_levels import parse_work_window
+
+    try:
+        window = parse_work_window(work_window) if work_window else None
+    except ValidationFailed as err:
+        _fail(_reason(err), EXIT_USAGE)
     from helpdesk_tui.store.views import NewTicket
 
     new = NewTicket(
         subject=subject, description=description, account=account, contact=contact,
         environment=environment, service=service, area=area, category=category, type=type_,
-        impact=impact, priority=priority, attachments=_read_files(attach),
+        impact=impact, priority=priority, attachments=_read_files(attach), work_window=window,
     )  # fmt: skip
 
     async def work(store: Store, actor: Actor | None) -> TicketRow:
@@ -734,7 +753,7 @@ def ticket_attachment(
 
 # The command groups of the other parts register themselves on `main` (kept in their own
 # modules; each imports its heavy parts only when its command runs).
-from helpdesk_tui.cli import automation, kb, outbox, survey  # noqa: E402,F401
+from helpdesk_tui.cli import automation, kb, outbox, stages, survey  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -114,7 +114,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         self.dismiss(None)
 
 
-COMMANDS = ("ticket ", "t ", "assign ", "take", "filter ", "sort ", "view ", "new", "help", "quit", "password", "refresh")
+COMMANDS = ("ticket ", "t ", "assign ", "take", "filter ", "sort ", "view ", "new", "help", "quit", "password", "refresh", "surveys")
 
 
 class CommandLine(TranslatedBindings, ModalScreen[str | None]):

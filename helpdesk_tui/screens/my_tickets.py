@@ -16,13 +16,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from helpdesk_tui.i18n import _
-from helpdesk_tui.labels import STATE_LABELS, now
+from helpdesk_tui.labels import STATE_LABELS, now, tab_query, tab_states
+from helpdesk_tui.screens.survey import PendingSurveys  # V2: "Answer survey" (issue 5)
 from helpdesk_tui.text import one_line
 from helpdesk_tui.widgets.bindings import TranslatedBindings
 
@@ -43,18 +44,18 @@ class Tab:
 TABS = (
     Tab("open", "Open cases", "is:open sort:-updated",
         "No open cases. Press n to open one."),
-    Tab("resolved", "Resolved cases", "status:resolved sort:-updated",
+    Tab("resolved", "Resolved cases", tab_query("resolved") + " sort:-updated",
         "No resolution waits for your answer."),
     Tab("closed", "Closed cases", "status:closed,cancelled sort:-updated",
         "No closed or cancelled cases yet."),
 )  # fmt: skip
 TAB_STATES = {
-    "open": ("new", "assigned", "in_progress", "waiting"),
-    "resolved": ("resolved",),
+    "open": (*tab_states("new"), "assigned", *tab_states("in_progress"), "waiting"),
+    "resolved": tab_states("resolved"),  # + five-stage Testing
     "closed": ("closed", "cancelled"),
 }
 # States that wait for the person: a resolution to accept or reject, a question to answer.
-WAITING_FOR_YOU = frozenset({"resolved", "waiting"})
+WAITING_FOR_YOU = frozenset({"resolved", "waiting", "testing"})
 
 
 def updated_label(moment: datetime, now: datetime) -> str:
@@ -70,17 +71,6 @@ class TabData:
     loading_more: bool = False
 
 
-class PendingSurveys(Vertical):
-    """Hook for V2 (issue 5): "Answer survey" invitations of this person.
-
-    Empty and hidden for now; issue 5 fills it from the survey store and shows it above the tabs.
-    """
-
-    DEFAULT_CSS = """
-    PendingSurveys { height: auto; display: none; }
-    """
-
-
 class MyTicketsScreen(TranslatedBindings, Screen[None]):
     BINDINGS = [
         Binding("enter", "open_selected", "Open ticket", id="my_tickets.open"),
@@ -89,6 +79,7 @@ class MyTicketsScreen(TranslatedBindings, Screen[None]):
         Binding("1", "show_tab('open')", "Open cases", show=False, id="my_tickets.tab_open"),
         Binding("2", "show_tab('resolved')", "Resolved cases", show=False, id="my_tickets.tab_resolved"),
         Binding("3", "show_tab('closed')", "Closed cases", show=False, id="my_tickets.tab_closed"),
+        Binding("S", "answer_survey", "Answer survey", id="my_tickets.survey"),
     ]
 
     DEFAULT_CSS = """
@@ -210,6 +201,7 @@ class MyTicketsScreen(TranslatedBindings, Screen[None]):
             self.data[key] = TabData(list(page.rows), page.next_cursor)
             self._render_tab(key)
         self._render_summary()
+        self.query_one(PendingSurveys).reload()
         if not self.loaded:
             table = self.current_table
             if table is not None:
@@ -288,7 +280,7 @@ class MyTicketsScreen(TranslatedBindings, Screen[None]):
 
     def _render_summary(self) -> None:
         summary = self.query_one("#waiting-summary", Static)
-        resolved = self.counts.get("resolved", 0)
+        resolved = sum(self.counts.get(state, 0) for state in TAB_STATES["resolved"])
         waiting = self.counts.get("waiting", 0)
         parts = []
         if resolved:
@@ -340,6 +332,15 @@ class MyTicketsScreen(TranslatedBindings, Screen[None]):
 
     def action_new_case(self) -> None:
         self.app.action_new_case()
+
+    def action_answer_survey(self) -> None:
+        self.query_one(PendingSurveys).open_highlighted()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer_survey":  # shown only while a survey waits (issue 5)
+            pending = self.query(PendingSurveys)
+            return bool(pending) and pending.first().has_class("-some")
+        return True
 
     @on(Button.Pressed, "#open-case")
     def open_case_pressed(self) -> None:

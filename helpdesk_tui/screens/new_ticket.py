@@ -40,6 +40,7 @@ from helpdesk_tui.labels import (
 from helpdesk_tui.text import one_line, strip_controls
 from helpdesk_tui.widgets.bindings import TranslatedBindings
 from helpdesk_tui.widgets.field import Field
+from helpdesk_tui.widgets.kb_suggestions import KbSuggestions
 
 if TYPE_CHECKING:
     from helpdesk_tui.store.catalog import AccountView, AreaView
@@ -59,7 +60,7 @@ IMPACT_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
 # Fields in the order they appear, for "focus the first bad field".
 FIELD_ORDER = (
     "account", "contact", "subject", "description", "area", "category", "type", "impact",
-    "priority", "environment", "service", "attachments",
+    "priority", "environment", "service", "work_window", "attachments",
 )  # fmt: skip
 
 
@@ -81,19 +82,9 @@ class PendingFile:
         return Path(self.path).name
 
 
-class SubjectSuggestions(Vertical):
-    """Hook for I2 (issue 5): knowledge-base articles matching the subject being typed.
-
-    Empty for now. The form calls `subject_changed(subject)` on every edit of the subject; issue 5
-    replaces the body with a search in the knowledge base and shows the matches here.
-    """
-
-    DEFAULT_CSS = """
-    SubjectSuggestions { height: auto; display: none; }
-    """
-
-    def subject_changed(self, subject: str) -> None:
-        """Nothing to suggest until the knowledge base exists."""
+class SubjectSuggestions(KbSuggestions):
+    """I2: knowledge-base articles matching the subject being typed (widgets/kb_suggestions.py).
+    The form calls `subject_changed(subject)` on every edit and `case_opened()` once it is sent."""
 
 
 class AttachmentList(TranslatedBindings, OptionList):
@@ -303,6 +294,11 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
             for key, label in (("environment", _("Environment")), ("service", _("Service"))):
                 yield Field(label, _select(key, _("Choose the account first"), disabled=True), key=key)
             yield Field(
+                _("Work window"),
+                Input(id="work-window", compact=True, select_on_focus=False, placeholder=_("Optional: START..END")),
+                key="work_window", hint=_("e.g. 2026-03-14T20:00..2026-03-14T23:00; outside business hours, 3 business days ahead"),
+            )  # fmt: skip
+            yield Field(
                 _("Attachments"),
                 Input(
                     id="attach-path", compact=True, select_on_focus=False,
@@ -473,6 +469,10 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
     def other_select_changed(self, event: Select.Changed) -> None:
         self.edited(event.select.id or "")
 
+    @on(Input.Changed, "#work-window")
+    def work_window_changed(self) -> None:
+        self.edited("work_window")
+
     @on(Input.Changed, "#subject")
     def subject_changed(self, event: Input.Changed) -> None:
         self.query_one("#field-subject", Field).set_hint(f"{len(event.value)}/{SUBJECT_MAX}", layout=False)
@@ -543,6 +543,7 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
             "subject": subject.value,
             "description": description.text,
             "attachments": [f.path for f in files.files],
+            "work_window": str(getattr(controls.get("work-window"), "value", "") or ""),
         }
 
     async def restore(self, data: dict[str, Any]) -> None:
@@ -565,6 +566,7 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
             self._set_select("priority", data.get("priority") or default)
         self.query_one("#subject", Input).value = str(data.get("subject") or "")[:SUBJECT_MAX]
         self.query_one("#description", TextArea).text = str(data.get("description") or "")
+        self.query_one("#work-window", Input).value = str(data.get("work_window") or "")
         files = []
         for path in data.get("attachments") or []:
             try:
@@ -704,11 +706,19 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
                 message = _("cannot read {path}: {error}", path=name, error=error.strerror)
                 self.show_errors({"attachments": message})
                 return
+            from helpdesk_tui.store.service_levels import parse_work_window
+
+            try:
+                window = parse_work_window(data["work_window"]) if data["work_window"].strip() else None
+            except ValidationFailed as error:
+                self.show_errors(error.field_messages(_))
+                return
             new = NewTicket(
                 subject=data["subject"], description=data["description"], account=data["account"],
                 contact=data["contact"], environment=data["environment"], service=data["service"],
                 area=data["area"], category=data["category"], type=data["type"], impact=data["impact"],
                 priority=data["priority"] if actor.is_staff else None, attachments=tuple(files),
+                work_window=window,
             )  # fmt: skip
             try:
                 row = await store.tickets.create(actor, new, origin="console")
@@ -722,6 +732,7 @@ class NewTicketScreen(TranslatedBindings, Screen[None]):
             self._submitting = False
             self.query_one("#submit", Button).disabled = False
         self._finished = True
+        self.query_one(SubjectSuggestions).case_opened()
         if self._save_timer is not None:
             self._save_timer.stop()
         async with self._save_lock:

@@ -48,11 +48,11 @@ if TYPE_CHECKING:
     from helpdesk_tui.store.views import Page, TicketDetail, TicketRow
 
 TABS = (
-    TabSpec("new", "New", "status:new"),
+    TabSpec("new", "New", labels.tab_query("new")),  # + five-stage Opened (labels.PHASE)
     TabSpec("assigned", "Assigned", "status:assigned"),
-    TabSpec("in_progress", "In progress", "status:in_progress"),
+    TabSpec("in_progress", "In progress", labels.tab_query("in_progress")),
     TabSpec("waiting", "Waiting", "status:waiting"),
-    TabSpec("resolved", "Resolved", "status:resolved"),
+    TabSpec("resolved", "Resolved", labels.tab_query("resolved")),
     TabSpec("closed", "Closed", "status:closed"),
     TabSpec("cancelled", "Cancelled", "status:cancelled"),
     TabSpec("mine", "Mine", "is:open is:mine"),
@@ -114,6 +114,7 @@ class QueueScreen(TranslatedBindings, Screen[None]):
         Binding("h,left", "tab(-1)", "Previous tab", id="queue.previous_tab", show=False),
         Binding("escape", "back", "Clear marks or filter", id="queue.back", show=False),
         Binding("q", "quit", "Quit", id="queue.quit", show=False),
+        Binding("O", "app.outbox", "Outbox", id="queue.outbox", show=False),
         *(
             Binding(str(key), f"view('{key}')", "Saved view", id=f"queue.view_{key}", show=False)
             for key in range(1, 10)
@@ -269,7 +270,7 @@ class QueueScreen(TranslatedBindings, Screen[None]):
         by_status = await store.tickets.count_by_status(actor)
         mine = await store.tickets.count(actor, self._tab("mine").query)
         unassigned = await store.tickets.count(actor, self._tab("unassigned").query)
-        counts = {state: by_status.get(state, 0) for state in labels.STATES}
+        counts = labels.tab_counts(by_status)
         counts.update(mine=mine, unassigned=unassigned, all=sum(by_status.values()))
         self.post_message(CountsLoaded(counts))
 

@@ -38,6 +38,7 @@ from helpdesk_tui.widgets.bitacora import (
     value_label,
 )
 from helpdesk_tui.widgets.composer import Composer
+from helpdesk_tui.widgets.stages import STAGE_ACTIONS, StageActions, StagePanel
 from helpdesk_tui.widgets.dialogs import (
     AgentPicker,
     FilePicker,
@@ -61,10 +62,11 @@ ACTION_LABELS = {
     "recategorise": "Recategorise",
     "comment": "Add comment",
     "save_attachment": "Save attachment",
+    "answer_survey": "Answer survey",
 }
 LIFECYCLE_ACTIONS = (
     "assign", "take", "start", "wait", "resume", "resolve", "accept", "reject", "close",
-    "cancel", "reopen",
+    "cancel", "reopen", "solve",
 )  # fmt: skip
 CLOSED_STATES = ("closed", "cancelled")
 
@@ -129,6 +131,9 @@ class TicketHeader(Vertical):
         & .-state-resolved { background: $success-muted; color: $text; }
         & .-state-closed { background: $boost; color: $text-muted; }
         & .-state-cancelled { background: $error-muted; color: $text; }
+        & .-state-opened { background: $accent-muted; color: $text; }
+        & .-state-analysis, & .-state-solution { background: $warning-muted; color: $text; }
+        & .-state-testing { background: $success-muted; color: $text; }
         & .-prio-urgent { color: $text-error; text-style: bold reverse; }
         & .-prio-high { color: $text-warning; text-style: bold; }
         & .-prio-normal, & .-prio-low { color: $text-muted; }
@@ -144,6 +149,7 @@ class TicketHeader(Vertical):
         yield Label(id="ticket-people", classes="facts")
         yield Label(id="ticket-where", classes="facts")
         yield Label(id="ticket-resolution", classes="-hidden")
+        yield Label(id="ticket-solution", classes="facts -hidden")  # K3, from screens/kb.py
         yield Label(id="ticket-presence", classes="-hidden")
 
     def show(self, detail: TicketDetail) -> None:
@@ -164,6 +170,11 @@ class TicketHeader(Vertical):
         resolution.set_class(not detail.resolution, "-hidden")
         if detail.resolution:
             resolution.update(Text.assemble(_("Resolution") + ": ", one_line(detail.resolution), end=""))
+        from helpdesk_tui.screens.kb import solution_line
+
+        solution = self.query_one("#ticket-solution", Label)
+        solution.set_class(not detail.solution, "-hidden")
+        solution.update(solution_line(detail) or "")
 
     @staticmethod
     def _people(detail: TicketDetail) -> Text:
@@ -213,7 +224,7 @@ class TicketHeader(Vertical):
         label.update(Text.assemble(_("Also here") + ": ", Text(", ", end="").join(people), end=""))
 
 
-class TicketScreen(TranslatedBindings, Screen[None]):
+class TicketScreen(StageActions, TranslatedBindings, Screen[None]):
     """One ticket: header, timeline, action bar, composer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -228,6 +239,10 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         Binding("l", "act('close')", "Close", id="ticket.close"),
         Binding("K", "act('cancel')", "Cancel ticket", id="ticket.cancel", show=False),
         Binding("o", "act('reopen')", "Reopen", id="ticket.reopen"),
+        Binding("m", "act('solve')", "Start solution", id="ticket.solve"),
+        Binding("C", "sla_clock", "SLA clock", id="ticket.sla_clock"),
+        Binding("b", "checklist", "Checklist", id="ticket.checklist", show=False),
+        Binding("p", "work_plan", "Work plan", id="ticket.work_plan", show=False),
         Binding("e", "recategorise", "Recategorise", id="ticket.recategorise", show=False),
         Binding("c", "comment", "Add comment", id="ticket.comment"),
         Binding("ctrl+s", "send", "Send", id="ticket.send"),
@@ -235,6 +250,9 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         Binding("f", "attach", "Attach file", id="ticket.attach", show=False),
         Binding("d", "save_attachment", "Save attachment", id="ticket.save_attachment", show=False),
         Binding("r", "reload", "Reload", id="ticket.reload", show=False),
+        Binding("L", "link_solution", "Link solution", id="ticket.link_solution", show=False),
+        Binding("R", "read_solution", "Read solution", id="ticket.read_solution"),
+        Binding("S", "answer_survey", "Answer survey", id="ticket.survey"),
         Binding("q", "back", "Back", id="ticket.back"),
         Binding("escape", "back", "Back", id="ticket.escape", show=False),
     ]
@@ -255,6 +273,7 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         super().__init__()
         self.ticket_id = ticket_id
         self.detail: TicketDetail | None = None
+        self.survey: Any = None  # this person's open survey invitation for the ticket (V2)
         self._viewers: list[Any] = []
         self._unsent: dict[str, str] = {}  # dialog text of an action that failed, offered back
         self._loading = False
@@ -283,6 +302,7 @@ class TicketScreen(TranslatedBindings, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(id="ticket-header")
+        yield StagePanel(id="ticket-stages")
         yield Bitacora(id="bitacora")
         yield Static("", id="ticket-notice", classes="-empty")
         yield Horizontal(id="ticket-actions")
@@ -329,6 +349,7 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         self._loading = True
         try:
             detail = await self.store.tickets.show(self.actor, self.ticket_id)
+            had_survey, self.survey = self.survey, await self.store.surveys.pending_for_ticket(self.actor, self.ticket_id)
         except NotFound as error:
             await self._gone(error)
             return False
@@ -338,6 +359,8 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         finally:
             self._loading = False
         await self._show(detail)
+        if (had_survey is None) != (self.survey is None):
+            await self._rebuild_actions()
         return True
 
     async def _gone(self, error: HelpdeskError) -> None:
@@ -354,6 +377,7 @@ class TicketScreen(TranslatedBindings, Screen[None]):
             return  # an older read that finished late
         self.detail = detail
         self.query_one(TicketHeader).show(detail)
+        self.query_one(StagePanel).show(detail)
         self.bitacora.set_entries(entries_from(detail.events, detail.attachments, detail.description))
         if previous is None or self._offered(previous) != self._offered(detail):
             await self._rebuild_actions()
@@ -362,7 +386,7 @@ class TicketScreen(TranslatedBindings, Screen[None]):
         self.refresh_bindings()
 
     def _offered(self, detail: TicketDetail) -> tuple[str, ...]:
-        extra = ("recategorise", "comment", "save_attachment")
+        extra = ("recategorise", "comment", "save_attachment", "answer_survey")
         return (*detail.actions, *(name for name in extra if self._may(name, detail)))
 
     async def _rebuild_actions(self) -> None:
@@ -402,20 +426,38 @@ class TicketScreen(TranslatedBindings, Screen[None]):
             return False
         if name == "save_attachment":
             return bool(detail.attachments)
+        if name == "answer_survey":
+            return self.survey is not None
         return name in detail.actions or name in detail.abilities
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             return bool(parameters) and self._may(str(parameters[0]))
-        if action in ("recategorise", "comment", "save_attachment"):
+        if action in ("recategorise", "comment", "save_attachment", "answer_survey"):
             return self._may(action)
+        if action in STAGE_ACTIONS:
+            return self.stage_action_available(action)
         if action in ("send",):
             return self.is_mounted and self.composer.is_open
         if action == "toggle_internal":
             return self._may("comment_internal")
         if action == "attach":
             return self._may("attach")
+        if action == "link_solution":  # K3: staff who resolve link a knowledge-base article
+            return self.detail is not None and self.actor.is_staff and self.actor.can("ticket.resolve")
+        if action == "read_solution":
+            return self.detail is not None and bool(self.detail.solution)
         return True
+
+    def action_link_solution(self) -> None:
+        from helpdesk_tui.screens.kb import link_solution
+
+        self.run_worker(link_solution(self), group="dialog", exclusive=True)
+
+    def action_read_solution(self) -> None:
+        from helpdesk_tui.screens.kb import read_solution
+
+        read_solution(self.app, self.detail)
 
     def on_key(self, event: Key) -> None:
         """A key whose action is unavailable now (hidden from the footer) explains why."""
@@ -501,6 +543,15 @@ class TicketScreen(TranslatedBindings, Screen[None]):
             self.action_comment()
         elif name == "save_attachment":
             self.action_save_attachment()
+        elif name == "answer_survey":
+            self.action_answer_survey()
+
+    def action_answer_survey(self) -> None:
+        """V2: the survey of this ticket, for its requester; the ticket reloads afterwards."""
+        from helpdesk_tui.screens.survey import open_survey
+
+        done = lambda _answered: self.action_reload()  # noqa: E731
+        self.run_worker(open_survey(self.app, self.ticket_id, done), group="dialog", exclusive=True)
 
     async def _act(self, name: str, *, to: str | None = None, text: str | None = None) -> None:
         """Ask what the action needs (an agent, a text), then take it on the version shown."""

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from helpdesk_tui.store.catalog import CatalogStore
 from helpdesk_tui.store.engine import Database
+from helpdesk_tui.store.kb import KbStore
+from helpdesk_tui.store.outbox import OutboxStore
+from helpdesk_tui.store.service_levels import ServiceLevelStore
 from helpdesk_tui.store.session import SessionStore
+from helpdesk_tui.store.stages import StageStore
+from helpdesk_tui.store.surveys import SurveyStore, invite_on_commit
 from helpdesk_tui.store.tickets import TicketStore
 
 
@@ -21,6 +26,13 @@ class Store:
         self.tickets = TicketStore(db)
         self.catalog = CatalogStore(db)
         self.session = SessionStore(db)
+        self.stages = StageStore(db)
+        self.surveys = SurveyStore(db)
+        db.before_commit.insert(0, invite_on_commit)  # before the outbox: it may mail the survey
+        self.levels = ServiceLevelStore(db)
+        self.kb = KbStore(db)
+        self.outbox = OutboxStore(db)
+        db.before_commit.append(self.outbox.enqueue)
 
     @classmethod
     def for_database(cls, db: Database) -> Store:

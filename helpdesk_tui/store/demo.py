@@ -26,7 +26,9 @@ from sqlalchemy import func, select, update
 from helpdesk_tui.store import Store, clock
 from helpdesk_tui.store.auth import hash_password
 from helpdesk_tui.store.errors import ValidationFailed
+from helpdesk_tui.store.kb_demo import load_demo_articles
 from helpdesk_tui.store.models import Account, Area, User
+from helpdesk_tui.store.outbox import add_demo_outbox, outbox_muted
 from helpdesk_tui.store.permissions import Actor
 from helpdesk_tui.store.views import NewTicket
 
@@ -630,8 +632,14 @@ async def load_demo(store: Store, *, seed: int = 7, tickets: int = DEMO_TICKETS)
     with clock.frozen_at(end - timedelta(days=DEMO_DAYS + 3)):
         await _add_organisation(store)
     actors = {p.username: await store.catalog.actor(p.username) for p in PEOPLE}
-    for plan in plan_demo(rng, tickets, end):
+    from helpdesk_tui.store.stages_demo import STAGE_DEMO_TICKETS, add_five_stage_demo
+
+    for plan in plan_demo(rng, max(tickets - STAGE_DEMO_TICKETS, 0), end):
         await _play(store, actors, plan)
+    await add_five_stage_demo(store, end)  # Andina on the five-stage lifecycle (seed 003)
+    await store.surveys.play_demo(store)  # answered and pending satisfaction surveys (issue 5)
+    await load_demo_articles(store)  # knowledge-base articles (issue 5)
+    await add_demo_outbox(store)  # a few e-mails: sent, one failed, one dead (issue 6)
     await store.catalog.set_setting("demo_password", DEMO_PASSWORD)
     await store.catalog.set_setting("demo", "1")
     return True
@@ -692,7 +700,8 @@ async def _play(store: Store, actors: dict[str, Actor], plan: Plan) -> None:
     for step in plan.steps:
         actor = actors[step.who]
         assert step.at is not None
-        with clock.frozen_at(step.at):
+        # A made-up past: nobody is mailed about it (outbox_muted).
+        with clock.frozen_at(step.at), outbox_muted():
             if step.op == "create":
                 assert step.new is not None
                 ticket_id = (await tickets.create(actor, step.new, origin=step.origin)).id

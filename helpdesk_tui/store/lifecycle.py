@@ -6,9 +6,9 @@ why something is refused. Deny by default: an action that no row allows is refus
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from helpdesk_tui.i18n import N_
 from helpdesk_tui.store.errors import HelpdeskError, InvalidTransition, Label, NotPermitted
@@ -47,6 +47,15 @@ RELATIONS = {
 
 
 @dataclass(frozen=True)
+class Guard:
+    """A condition on facts the ticket row does not hold (the five-stage checklist and work
+    plan, from store/stages.py): `fact` must be truthy; else `message`, formatted with the facts."""
+
+    fact: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Transition:
     action: str
     sources: frozenset[str]
@@ -56,9 +65,17 @@ class Transition:
     text: str = "none"  # none | optional | required
     needs_to: bool = False
     effects: tuple[str, ...] = ()
+    guards: tuple[Guard, ...] = ()
 
     def allows(self, actor: Actor, ticket: TicketFacts) -> bool:
         return ticket.status in self.sources and any(w.holds(actor, ticket) for w in self.who)
+
+    def unmet(self, facts: Mapping[str, Any] | None) -> InvalidTransition | None:
+        """The first guard that does not hold (every guard fails when no facts are known)."""
+        for guard in self.guards:
+            if facts is None or not facts.get(guard.fact):
+                return InvalidTransition(guard.message, **dict(facts or {}))
+        return None
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,12 @@ class Lifecycle:
     # Silence rules: state -> the action the system takes when the requester has said nothing
     # for the account's number of business days (standard: a resolved ticket is closed).
     silence: tuple[tuple[str, str], ...] = ()
+    # The state of a new ticket routed at once to the account's primary agent (I4).
+    routed: str = ""
+    # Five-stage extras: the analysis checklist's items, and the states in which the checklist
+    # may be ticked and work plans proposed and decided (store/stages.py).
+    checklist: tuple[str, ...] = ()
+    stage_states: frozenset[str] = frozenset()
 
     @property
     def actions(self) -> tuple[str, ...]:
@@ -83,21 +106,43 @@ class Lifecycle:
     def rows(self, action: str) -> list[Transition]:
         return [row for row in self.transitions if row.action == action]
 
-    def available_actions(self, actor: Actor, ticket: TicketFacts) -> list[str]:
+    @property
+    def guarded(self) -> bool:
+        return any(row.guards for row in self.transitions)
+
+    def available_actions(
+        self, actor: Actor, ticket: TicketFacts, facts: Mapping[str, Any] | None = None
+    ) -> list[str]:
         return [
             action
             for action in self.actions
-            if any(row.allows(actor, ticket) for row in self.rows(action))
+            if any(
+                row.allows(actor, ticket) and row.unmet(facts) is None
+                for row in self.rows(action)
+            )
         ]
 
-    def check(self, actor: Actor, ticket: TicketFacts, action: str) -> Transition:
-        """The row that lets this actor take this action now, or the reason why not."""
+    def check(
+        self,
+        actor: Actor,
+        ticket: TicketFacts,
+        action: str,
+        facts: Mapping[str, Any] | None = None,
+    ) -> Transition:
+        """The row that lets this actor take this action now, or the reason why not.
+        `facts` feed the guards of the lifecycles that have them (see store/stages.py)."""
         rows = self.rows(action)
         if not rows:
             raise InvalidTransition("{action}: no such action", action=action)
+        unmet: InvalidTransition | None = None
         for row in rows:
             if row.allows(actor, ticket):
-                return row
+                refusal = row.unmet(facts)
+                if refusal is None:
+                    return row
+                unmet = unmet or refusal
+        if unmet is not None:
+            raise unmet
         in_state = [row for row in rows if ticket.status in row.sources]
         if not in_state:
             raise InvalidTransition(
@@ -115,9 +160,15 @@ class Lifecycle:
                     )
         raise NotPermitted(in_state[0].who_message)
 
-    def explain(self, actor: Actor, ticket: TicketFacts, action: str) -> HelpdeskError | None:
+    def explain(
+        self,
+        actor: Actor,
+        ticket: TicketFacts,
+        action: str,
+        facts: Mapping[str, Any] | None = None,
+    ) -> HelpdeskError | None:
         try:
-            self.check(actor, ticket, action)
+            self.check(actor, ticket, action, facts)
         except HelpdeskError as refusal:
             return refusal
         return None
@@ -245,9 +296,119 @@ STANDARD = Lifecycle(
         ),
     ),
     silence=(("resolved", "close"),),
+    routed="assigned",
 )
 
-LIFECYCLES: dict[str, Lifecycle] = {STANDARD.name: STANDARD}
+# ------------------------------------------------------------------ five-stage (seed 003)
+# Abierto -> Análisis -> Solución -> Pruebas -> Cerrada. The solution starts only with the
+# analysis checklist complete and a work plan the customer approved (guards on facts that
+# store/stages.py reads); testing waits on the customer, whose silence is acceptance.
+
+STAGE_LABELS = {
+    "opened": N_("Opened"),
+    "analysis": N_("Analysis"),
+    "solution": N_("Solution"),
+    "testing": N_("Testing"),
+}
+STATE_LABELS.update(STAGE_LABELS)
+ACTION_LABELS["solve"] = N_("Start solution")
+CHECKLIST_ITEMS = ("identification", "validation", "structure", "alarm_type")
+STAGE_WORK = _states(["opened", "analysis", "solution"])
+
+
+def _stay(action: str, states: Iterable[str], who: tuple[Who, ...], message: str, **kw: Any) -> tuple[Transition, ...]:
+    """One row per state for an action that keeps the ticket where it is (e.g. assign)."""
+    return tuple(Transition(action, _states([s]), s, who, message, **kw) for s in states)
+
+
+FIVE_STAGE = Lifecycle(
+    name="five_stage",
+    states=(*STAGE_LABELS, "closed", "cancelled"),
+    initial="opened",
+    open_states=STAGE_WORK,
+    final_states=frozenset({"cancelled"}),
+    transitions=_rows(
+        *_stay(
+            "assign", STAGE_WORK, (Who("area_supervisor", "ticket.assign"), ADMIN),
+            N_("assign: only a supervisor of the ticket's area or an admin may assign"),
+            needs_to=True, effects=("assign_to",),
+        ),
+        *_stay(
+            "take", ["opened"],
+            (Who("area_supervisor"), ADMIN, Who("area_staff", "ticket.assign_self")),
+            N_("take: only a supervisor of the ticket's area, an admin or an agent allowed to "
+               "assign themselves may take it"),
+            effects=("assign_self",),
+        ),
+        Transition(
+            "start", _states(["opened"]), "analysis", (ASSIGNEE_WORK,),
+            N_("start: only the assignee may start the analysis"),
+        ),
+        Transition(
+            "solve", _states(["analysis"]), "solution",
+            (ASSIGNEE_WORK, Who("area_supervisor", "ticket.work")),
+            N_("solve: only the assignee or a supervisor of the area may start the solution"),
+            guards=(
+                Guard("checklist_complete", N_(
+                    "solve: the analysis checklist is not complete "
+                    "({checklist_done} of {checklist_total} items)")),
+                Guard("plan_approved", N_(
+                    "solve: the customer has not approved a work plan yet")),
+            ),
+        ),
+        Transition(
+            "resolve", _states(["solution"]), "testing",
+            (ASSIGNEE_RESOLVE, Who("area_supervisor", "ticket.resolve"), ADMIN),
+            N_("resolve: only the assignee, a supervisor of the area or an admin may resolve"),
+            text="required", effects=("resolution",),
+        ),
+        Transition(
+            "accept", _states(["testing"]), "closed", (REQUESTER, CONTACT),
+            N_("accept: only the requester or the contact may accept"),
+            effects=("closed",),
+        ),
+        Transition(
+            "reject", _states(["testing"]), "solution", (REQUESTER, CONTACT),
+            N_("reject: only the requester or the contact may reject"),
+            text="required", effects=("unresolved",),
+        ),
+        Transition(
+            "close", STAGE_WORK | {"testing"}, "closed", (REQUESTER, CONTACT),
+            N_("close: only the requester or the contact may close"),
+            text="optional", effects=("closed",),
+        ),
+        Transition(
+            "cancel", _states(["opened"]), "cancelled", (Who("requester", "ticket.cancel"),),
+            N_("cancel: only the requester, a supervisor of the area or an admin may cancel"),
+            text="optional", effects=("closed",),
+        ),
+        Transition(
+            "cancel", STAGE_WORK, "cancelled", (Who("area_supervisor", "ticket.cancel"), ADMIN),
+            N_("cancel: only the requester, a supervisor of the area or an admin may cancel"),
+            text="required", effects=("closed",),
+        ),
+        Transition(
+            "reopen", _states(["closed"]), "analysis",
+            (Who("requester", "ticket.reopen"), Who("area_supervisor", "ticket.reopen"), ADMIN),
+            N_("reopen: only the requester, a supervisor of the area or an admin may reopen"),
+            text="required", effects=("reopened",),
+        ),
+        Transition(
+            "reopen", _states(["testing"]), "solution",
+            (Who("assignee", "ticket.reopen"), Who("area_supervisor", "ticket.reopen"), ADMIN),
+            N_("reopen: only the assignee, a supervisor of the area or an admin may reopen"),
+            text="required", effects=("reopened",),
+        ),
+    ),
+    silence=(("testing", "accept"),),
+    routed="opened",
+    checklist=CHECKLIST_ITEMS,
+    stage_states=_states(["analysis"]),
+)
+
+LIFECYCLES: dict[str, Lifecycle] = {STANDARD.name: STANDARD, FIVE_STAGE.name: FIVE_STAGE}
+# Open work in any lifecycle (`is:open`, overdue): what someone still has to act on.
+OPEN_STATES = frozenset().union(*(lc.open_states for lc in LIFECYCLES.values()))
 
 
 def lifecycle_named(name: str | None) -> Lifecycle:

@@ -75,6 +75,8 @@ class Account(Base):
     primary_agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     calendar: Mapped[str | None] = mapped_column(String(64))
     lifecycle: Mapped[str | None] = mapped_column(String(32))
+    sla_policy: Mapped[str | None] = mapped_column(String(64))  # None: the "default" policy
+    auto_close_days: Mapped[int | None]  # business days of silence; None: 3; 0: never
 
 
 class AccountMember(Base):
@@ -181,6 +183,16 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None]
     response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]
+    # The due time whose breach was notified (once per breach; see store/automation.py), when
+    # the ticket entered its state or its requester last wrote (silence rules), and the work
+    # window the requester asked for (S3).
+    response_breach_due_at: Mapped[datetime | None]
+    resolution_breach_due_at: Mapped[datetime | None]
+    silence_since: Mapped[datetime | None] = mapped_column(
+        default=lambda ctx: ctx.get_current_parameters().get("created_at")
+    )
+    work_start_at: Mapped[datetime | None]
+    work_end_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -265,10 +277,272 @@ class Draft(Base):
 
 # ------------------------------------------------------------- service levels (SLA issue)
 
+
+class SlaCalendarRecord(Base):
+    """A named business calendar (`store/calendar.py` `to_dict` form) that areas and accounts
+    name; the one named "default" replaces the built-in default."""
+
+    __tablename__ = "sla_calendars"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class SlaPolicyRecord(Base):
+    """A named SLA policy (`store/sla.py` `to_dict` form) that accounts name; the one named
+    "default" replaces the built-in default."""
+
+    __tablename__ = "sla_policies"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+from sqlalchemy import text as _sql  # noqa: E402
+
+
+def _unnotified(timer: str) -> str:
+    # A running timer (due time set) whose current due time has not been notified yet.
+    return (
+        f"{timer}_due_at IS NOT NULL AND ({timer}_breach_due_at IS NULL"
+        f" OR {timer}_breach_due_at <> {timer}_due_at)"
+    )
+
+
+# The breach scan reads only these: notified and stopped timers leave the index.
+for _timer in ("response", "resolution"):
+    Index(
+        f"ix_tickets_{_timer}_unnotified",
+        getattr(Ticket, f"{_timer}_due_at"),
+        sqlite_where=_sql(_unnotified(_timer)),
+        postgresql_where=_sql(_unnotified(_timer)),
+    )
+Index("ix_tickets_silence", Ticket.status, Ticket.silence_since)
+
 # ------------------------------------------------------ five-stage lifecycle (SLA issue)
+
+
+class ChecklistItem(Base):
+    """One item of a ticket's analysis checklist (seed 003); no row means not done yet."""
+
+    __tablename__ = "checklist_items"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(32), primary_key=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]
+
+
+class WorkPlan(Base):
+    """A work plan proposed by staff: an objective and dated activities, which the requester
+    or the contact approves or rejects. Only the newest plan of a ticket is current."""
+
+    __tablename__ = "work_plans"
+    __table_args__ = (Index("ix_work_plans_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    objective: Mapped[str] = mapped_column(Text)
+    # [{"date": "2026-12-01", "text": "..."}, ...] in the order given
+    activities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16))  # proposed | approved | rejected | superseded
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
 
 # ------------------------------------------------------------ knowledge base (KB issue)
 
+
+class KbArticle(Base):
+    """A knowledge-base article (K1). `search_*` hold the words of title, tags and body as the
+    search indexes them (lower case, no accents, plus Spanish and English stems; store/kb_text.py):
+    SQLite's FTS5 table and PostgreSQL's tsvector column are built from these, so both backends
+    match the same words."""
+
+    __tablename__ = "kb_articles"
+    __table_args__ = (Index("ix_kb_articles_updated", "retired", "updated_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(String(500), default="")  # comma-separated
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    visibility: Mapped[str] = mapped_column(String(8), default="public")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_tags: Mapped[str] = mapped_column(Text, default="")
+    search_body: Mapped[str] = mapped_column(Text, default="")
+    # Who may find it, as words in the SQLite index ("kbpublic kblive"): the search filters in
+    # its MATCH and never reads the (large) article rows of the matches it does not return.
+    search_flags: Mapped[str] = mapped_column(String(40), default="")
+
+
+class KbRevision(Base):
+    """Every state an article has been in: one row per create, edit, retire and restore."""
+
+    __tablename__ = "kb_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    visibility: Mapped[str] = mapped_column(String(8))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]
+
+
+class KbDeflection(Base):
+    """A case not opened: the person read a suggested article and left the form (I2)."""
+
+    __tablename__ = "kb_deflections"
+    __table_args__ = (Index("ix_kb_deflections_article", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime]
+
+
+class KbSolution(Base):
+    """The article linked to a ticket as its solution (K3); one per ticket."""
+
+    __tablename__ = "kb_solutions"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), index=True)
+    linked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime]
+
+
 # ---------------------------------------------------------------- surveys (survey issue)
 
+
+class SurveyTemplate(Base):
+    """Questions asked after a ticket is accepted (or closed after its resolution).
+
+    Attached to a ticket type, an area and/or a category (the most specific match wins), or the
+    default. `questions` is a list of {key, kind: scale|choice|text, text: {lang: str},
+    required, options: [{key, text: {lang: str}}]}.
+    """
+
+    __tablename__ = "survey_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    questions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    ticket_type: Mapped[str | None] = mapped_column(String(16))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A score at or below this asks for a comment (the template's first free-text question).
+    low_score: Mapped[int | None] = mapped_column(Integer)
+    expiry_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Also sent when the ticket is closed after its resolution (by the person or by silence).
+    on_close: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class SurveyInvitation(Base):
+    """One survey sent to a ticket's requester; at most one per ticket.
+
+    The template is copied in (`form`), so later edits of the template do not change a survey
+    already sent; the agent and the area are the ticket's when it was sent (for the results).
+    """
+
+    __tablename__ = "survey_invitations"
+    __table_args__ = (
+        Index("ix_survey_invitations_user", "user_id", "created_at"),
+        # Covers the results: one scan of this index adds up any period, agent or area.
+        Index(
+            "ix_survey_invitations_results",
+            "created_at", "agent_id", "area_id", "answered_at", "score_sum", "score_count",
+        ),  # fmt: skip
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("survey_templates.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    trigger: Mapped[str] = mapped_column(String(16))
+    form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    # The 1–5 answers in sum, written with them: satisfaction without reading every answer.
+    score_sum: Mapped[int | None] = mapped_column(Integer)
+    score_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyAnswer(Base):
+    """One question's answer: a score (scale), an option key (choice) or a text."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (UniqueConstraint("invitation_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("survey_invitations.id"))
+    question: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(8))
+    score: Mapped[int | None] = mapped_column(Integer)
+    choice: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+
 # --------------------------------------------------------------- outbox (outbox issue)
+
+
+class OutboxMessage(Base):
+    """One e-mail to one person about one bitácora event, written in the event's transaction.
+
+    States: queued -> sending (leased by one worker until lease_until) -> sent; or failed (with
+    the last SMTP code and text, retried at next_attempt_at) and at last dead. The Message-ID is
+    fixed here, so a message sent again after a crash carries the same one.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("event_id", "recipient_id", name="uq_outbox_event_recipient"),
+        Index("ix_outbox_due", "state", "next_attempt_at", "id"),
+        Index("ix_outbox_ticket", "ticket_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    lang: Mapped[str] = mapped_column(String(8))
+    template: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(400))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    state: Mapped[str] = mapped_column(String(8), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    last_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -40,6 +40,7 @@ ALL_PERMISSIONS = frozenset(
         "report.view",
         "admin.users",
         "admin.catalog",
+        "outbox.view",
     }
 )
 
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "kb.edit",
             "survey.results",
             "report.view",
+            "outbox.view",
         }
     ),
     "agent": frozenset(

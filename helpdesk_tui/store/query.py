@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import column, table
 
 from helpdesk_tui.store.errors import QueryError
-from helpdesk_tui.store.lifecycle import OPEN_WORK, PRIORITY_RANK, STATE_LABELS
+from helpdesk_tui.store.lifecycle import OPEN_STATES, PRIORITY_RANK, STATE_LABELS
 from helpdesk_tui.store.models import Account, Area, Category, Ticket, UTCDateTime, User
 from helpdesk_tui.store.permissions import Actor
 
@@ -65,6 +65,9 @@ STATUS_VALUES: dict[str, str] = {
     "resolved": "resolved", "resuelto": "resolved", "finalizado": "resolved",
     "closed": "closed", "cerrado": "closed",
     "cancelled": "cancelled", "canceled": "cancelled", "cancelado": "cancelled",
+    # The five-stage lifecycle (seed 003): Abierto, Análisis, Solución, Pruebas, Cerrada.
+    "cerrada": "closed", "opened": "opened", "abierto": "opened", "analysis": "analysis", "analisis": "analysis",
+    "solution": "solution", "solucion": "solution", "testing": "testing", "pruebas": "testing",
 }  # fmt: skip
 
 PRIORITY_VALUES: dict[str, str] = {
@@ -504,7 +507,7 @@ def _compile_sla(term: Match, context: Context) -> ColumnElement[bool]:
 def overdue(now: datetime) -> ColumnElement[bool]:
     """Open, and past its resolution target or still unanswered past its response target."""
     return and_(
-        Ticket.status.in_(sorted(OPEN_WORK)),
+        Ticket.status.in_(sorted(OPEN_STATES)),
         or_(
             and_(Ticket.resolution_due_at.is_not(None), Ticket.resolution_due_at < now),
             and_(
@@ -517,7 +520,7 @@ def overdue(now: datetime) -> ColumnElement[bool]:
 
 
 IS_CLAUSES: dict[str, Callable[[Context], ColumnElement[bool]]] = {
-    "open": lambda context: Ticket.status.in_(sorted(OPEN_WORK)),
+    "open": lambda context: Ticket.status.in_(sorted(OPEN_STATES)),
     "mine": lambda context: Ticket.assignee_id == context.actor.user_id,
     "unassigned": lambda context: Ticket.assignee_id.is_(None),
     "overdue": lambda context: overdue(context.now),

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 from helpdesk_tui.store.calendar import MINUTE, BusinessCalendar
 
-PAUSED_STATES = frozenset({"waiting"})
+PAUSED_STATES = frozenset({"waiting", "testing"})  # testing: five-stage, the customer tests
 RESOLVED_STATES = frozenset({"resolved", "closed"})  # stopping here is an outcome: met/breached
 STOPPED_STATES = frozenset({"resolved", "closed", "cancelled"})
 PRIORITIES = ("low", "normal", "high", "urgent")

@@ -22,6 +22,8 @@ from helpdesk_tui.store.clock import now as clock_now
 from helpdesk_tui.store.attachments import BlobStore, sanitise_filename
 from helpdesk_tui.store.bitacora import log_event
 from helpdesk_tui.store.engine import Database
+from helpdesk_tui.store.kb import solution_of
+from helpdesk_tui.store.stages import lifecycle_facts, lifecycle_for, stage_view
 from helpdesk_tui.store.errors import (
     Conflict,
     HelpdeskError,
@@ -300,11 +302,15 @@ class TicketStore:
         description, resolution, environment, service, lifecycle = found[ROW_WIDTH:]
         events = await self._events(session, actor, ticket_id)
         attachments = await self._attachments(session, actor, ticket_id)
-        actions = lifecycle_named(lifecycle).available_actions(actor, row)
+        flow = lifecycle_named(lifecycle)
+        facts = await lifecycle_facts(session, flow, ticket_id)
+        actions = flow.available_actions(actor, row, facts)
         clock = await self._sla_clock(session, ticket_id, clock_now())
         return TicketDetail(
             row, description, resolution, environment, service, events, attachments,
             tuple(actions), abilities(actor, row.status), clock.to_json(),
+            solution=await solution_of(session, actor, ticket_id),
+            stages=await stage_view(session, actor, row, flow),
         )  # fmt: skip
 
     async def _events(
@@ -362,7 +368,9 @@ class TicketStore:
         ticket_id = self._ticket_id(ref)
         async with self.db.read() as session:
             ticket = await self._visible_ticket(session, actor, ticket_id)
-            return lifecycle_named(ticket.lifecycle).explain(actor, ticket, action)
+            flow = lifecycle_named(ticket.lifecycle)
+            facts = await lifecycle_facts(session, flow, ticket_id)
+            return flow.explain(actor, ticket, action, facts)
 
     @staticmethod
     def _ticket_id(ref: int | str) -> int:
@@ -393,10 +401,16 @@ class TicketStore:
         async with self.db.write() as session:
             fields = await _validate_new(session, actor, new)
             agent = await _primary_agent(session, fields["account_id"])
+            flow = await lifecycle_for(session, fields["area_id"], fields["account_id"])
             now = clock.now()
-            response_due, resolution_due = _initial_dues(now, fields["priority"])
+            from helpdesk_tui.store.service_levels import check_work_window, levels_for
+
+            calendar, policy = await levels_for(session, fields["account_id"], fields["area_id"])
+            fields.update(check_work_window(new.work_window, calendar, now))  # S3
+            response_due, resolution_due = _initial_dues(now, fields["priority"], calendar, policy)
             ticket = Ticket(
-                **fields, status="assigned" if agent else "new", lifecycle="standard",
+                **fields, status=(flow.routed or flow.initial) if agent else flow.initial,
+                lifecycle=flow.name,
                 origin=origin, requester_id=actor.user_id, assignee_id=agent[0] if agent else None,
                 created_at=now, updated_at=now, version=1,
                 response_due_at=response_due, resolution_due_at=resolution_due,
@@ -412,7 +426,7 @@ class TicketStore:
                 # I4: routed straight to the account's primary agent, by the system.
                 await self._log(
                     session, ticket, None, "assign", now, text="",
-                    data={"from": "new", "to": "assigned", "assignee": agent[1],
+                    data={"from": flow.initial, "to": ticket.status, "assignee": agent[1],
                           "reason": "primary agent of the account"}, flush=False,
                 )  # fmt: skip
             # The pending events go in one batch with this statement's autoflush.
@@ -437,7 +451,7 @@ class TicketStore:
             if version is not None and ticket.version != version:
                 raise await self._conflict(session, ticket)
             lifecycle = lifecycle_named(ticket.lifecycle)
-            row = lifecycle.check(actor, ticket, action)
+            row = lifecycle.check(actor, ticket, action, await lifecycle_facts(session, lifecycle, ticket_id))
             body = clean_block(text)
             changes = await self._transition_changes(session, actor, ticket, row, body, to)
             old_status = ticket.status
@@ -491,6 +505,8 @@ class TicketStore:
         self, session: AsyncSession, ticket: Ticket, changes: dict[str, Any], now: datetime
     ) -> None:
         """Write the changes only if nobody else changed the ticket since we read it."""
+        if changes.get("status", ticket.status) != ticket.status:
+            changes = {**changes, "silence_since": now}  # silence rules count from here
         result = await session.execute(
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.version == ticket.version)
@@ -546,6 +562,8 @@ class TicketStore:
                 raise InvalidTransition("comment: the ticket is closed; reopen it to comment")
             now = clock.now()
             changes: dict[str, Any] = {}
+            if not internal and actor.user_id in (ticket.requester_id, ticket.contact_id):
+                changes["silence_since"] = now  # the requester spoke: silence starts again
             if actor.is_staff and not internal and ticket.first_response_at is None:
                 changes["first_response_at"] = now
             resumes = (
@@ -640,12 +658,17 @@ class TicketStore:
                 results.append(BulkResult(ticket_id, True))
         return results
 
+    async def system_act(self, ref: int | str, action: str, **options: Any) -> TicketRow | None:
+        """Take a lifecycle action as the system (no actor); see store/automation.py."""
+        from helpdesk_tui.store.automation import system_act
+
+        return await system_act(self, self._ticket_id(ref), action, **options)
+
     # ----------------------------------------------------------------- helpers
 
     async def _sla_clock(self, session: AsyncSession, ticket_id: int, now: datetime) -> Any:
         """The service-level clock of a ticket, derived from its own bitácora."""
-        from helpdesk_tui.store.calendar import DEFAULT_CALENDAR
-        from helpdesk_tui.store.sla import DEFAULT_POLICY, SlaEvent, compute_clock
+        from helpdesk_tui.store.sla import SlaEvent, compute_clock
 
         rows = (
             await session.execute(
@@ -660,9 +683,10 @@ class TicketStore:
         ).all()  # fmt: skip
         staff = {name for *_, name, _vis, _data, role in rows if role in STAFF_ROLES}
         events = [SlaEvent(at, kind, name, vis, data or {}) for at, kind, name, vis, data, _ in rows]
-        return compute_clock(
-            events, policy=DEFAULT_POLICY, calendar=DEFAULT_CALENDAR, now=now, staff=staff
-        )
+        from helpdesk_tui.store.service_levels import levels_for_ticket
+
+        calendar, policy = await levels_for_ticket(session, ticket_id)
+        return compute_clock(events, policy=policy, calendar=calendar, now=now, staff=staff)
 
     async def _refresh_sla(self, session: AsyncSession, ticket_id: int, now: datetime) -> None:
         """Recompute the due times after a change, in the change's own transaction (S2)."""
@@ -799,16 +823,15 @@ def _outside_wide_scope(actor: Actor, other_areas: list[int] | None) -> list[Any
     return clauses
 
 
-def _initial_dues(now: datetime, priority: str) -> tuple[datetime | None, datetime | None]:
+def _initial_dues(
+    now: datetime, priority: str, calendar: Any, policy: Any
+) -> tuple[datetime | None, datetime | None]:
     """Due times of a ticket created now: the same clock `_refresh_sla` derives from the
     history, computed from its one "created" event before the row is written."""
-    from helpdesk_tui.store.calendar import DEFAULT_CALENDAR
-    from helpdesk_tui.store.sla import DEFAULT_POLICY, SlaEvent, compute_clock
+    from helpdesk_tui.store.sla import SlaEvent, compute_clock
 
     created = SlaEvent(now, "created", "system", "public", {"priority": priority})
-    found = compute_clock(
-        [created], policy=DEFAULT_POLICY, calendar=DEFAULT_CALENDAR, now=now, staff=set()
-    )
+    found = compute_clock([created], policy=policy, calendar=calendar, now=now, staff=set())
     return found.response.due_at, found.resolution.due_at
 
 

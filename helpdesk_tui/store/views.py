@@ -125,6 +125,12 @@ class TicketDetail:
     abilities: tuple[str, ...] = ()
     # The service-level clock explained: timers, intervals, due times (see store/sla.py).
     sla: dict[str, Any] | None = None
+    # The knowledge-base article linked as the solution (id, title, visibility), if this actor
+    # may read it (store/kb.py `solution_of`).
+    solution: dict[str, Any] | None = None
+    # Five-stage lifecycle: the analysis checklist and the current work plan (a StageView of
+    # store/stages.py), None for lifecycles without them.
+    stages: Any = None
 
     def to_json(self) -> dict[str, Any]:
         out = self.ticket.to_json()
@@ -138,6 +144,8 @@ class TicketDetail:
             actions=list(self.actions),
             abilities=list(self.abilities),
             sla=self.sla,
+            solution=self.solution,
+            stages=self.stages.to_json() if self.stages is not None else None,
         )
         return out
 
@@ -180,3 +188,5 @@ class NewTicket:
     impact: str = "medium"
     priority: str | None = None
     attachments: tuple[tuple[str, bytes], ...] = ()
+    # S3: the requested (start, end) of the work; without an offset, on the ticket's calendar.
+    work_window: tuple[datetime, datetime] | None = None

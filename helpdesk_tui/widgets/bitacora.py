@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from helpdesk_tui import labels
+from helpdesk_tui.automation_text import event_body
 from helpdesk_tui.i18n import _
 from helpdesk_tui.text import one_line, safe
 from helpdesk_tui.widgets.bindings import TranslatedBindings
@@ -106,7 +107,7 @@ def entries_from(
         files.setdefault(attachment.event_id, []).append((attachment.filename, attachment.size))
     out = []
     for event in events:
-        text = event.text
+        text = event_body(event.actor, event.kind, event.data, event.text)  # system: translated
         if event.kind == "created" and description and not text:
             text = description
         out.append(
@@ -303,6 +304,9 @@ class Bitacora(TranslatedBindings, ScrollView, can_focus=True):
                 continue
             old_label, new_label = (one_line(value_label(field, v)).plain for v in (old, new))
             bits.append(f"{_(FIELD_LABELS.get(field, field))}: {old_label} → {new_label}")
+        if entry.kind == "checklist" and data.get("item"):  # five-stage analysis checklist
+            item = labels.label(labels.CHECKLIST_LABELS, str(data["item"]))
+            bits.append(_("{item}: done" if data.get("done") else "{item}: not done", item=item))
         if data.get("reason"):
             bits.append(f"{_('reason')}: {one_line(_(str(data['reason']))).plain}")
         return " · ".join(bits)

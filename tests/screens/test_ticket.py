@@ -69,7 +69,7 @@ def footer_actions(screen: TicketScreen) -> set[str]:
         action = active.binding.action
         if action.startswith("act("):
             out.add(action[5:-2])
-        elif action in ("recategorise", "comment"):
+        elif action in ("recategorise", "comment", "answer_survey"):
             out.add(action)
     return out
 
@@ -88,7 +88,7 @@ async def wait_state(pilot, screen: TicketScreen, status: str) -> None:
 MATRIX = [
     ("carla", "new", {"close", "cancel"}, {"comment"}),
     ("carla", "resolved", {"accept", "reject", "close"}, {"comment"}),
-    ("carla", "closed", {"reopen"}, set()),
+    ("carla", "closed", {"reopen"}, {"answer_survey"}),  # accepted: her survey (issue 5)
     ("ana", "assigned", {"start", "resolve"}, {"comment", "recategorise"}),
     ("ana", "in_progress", {"wait", "resolve"}, {"comment", "recategorise"}),
     ("ana", "resolved", {"reopen"}, {"comment", "recategorise"}),

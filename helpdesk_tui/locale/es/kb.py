@@ -1,4 +1,90 @@
-"""Spanish catalogue: kb."""
+"""Spanish catalogue: kb (the knowledge base: store/kb.py, cli/kb.py, screens/kb.py,
+widgets/kb_*.py, and the suggestions of the case form)."""
 
 MESSAGES: dict[str, str] = {
+    # Store: validation and refusals
+    "the title is required": "el título es obligatorio",
+    "the body is required": "el cuerpo es obligatorio",
+    "at most {n} tags": "como máximo {n} etiquetas",
+    "a tag has at most {n} characters": "una etiqueta tiene como máximo {n} caracteres",
+    "public or internal": "pública o interna",
+    "you may not write knowledge-base articles": "no puede escribir artículos de la base de conocimiento",
+    "article {article} not found": "no se encontró el artículo {article}",
+    "article {article} was changed by someone else (now version {version}); reload it":
+        "otra persona cambió el artículo {article} (ahora versión {version}); vuelva a cargarlo",
+    "only staff may see the history of an article": "solo el personal puede ver el historial de un artículo",
+    "only staff may see knowledge-base figures": "solo el personal puede ver las cifras de la base de conocimiento",
+    "only staff who resolve tickets may link a solution":
+        "solo el personal que resuelve tickets puede enlazar una solución",
+    "this article is already the ticket's solution": "este artículo ya es la solución del ticket",
+    "the article is already retired": "el artículo ya está retirado",
+    "the article is not retired": "el artículo no está retirado",
+    # Command line
+    "give the body with --body-file FILE or on standard input":
+        "indique el cuerpo con --body-file ARCHIVO o por la entrada estándar",
+    "public article": "artículo público",
+    "internal article": "artículo interno",
+    "{visibility}, retired": "{visibility}, retirado",
+    "Tags": "Etiquetas",
+    "Visibility": "Visibilidad",
+    "Author": "Autor",
+    "no articles": "no hay artículos",
+    "article #{id} written": "artículo #{id} escrito",
+    "article #{id} is now at version {version}": "el artículo #{id} está ahora en la versión {version}",
+    "article #{id} retired": "artículo #{id} retirado",
+    "article #{id} restored": "artículo #{id} restaurado",
+    "article #{id} linked to {number} as its solution": "artículo #{id} enlazado a {number} como su solución",
+    "written": "escrito",
+    "edited": "editado",
+    "taken out of use": "retirado",
+    "put back in use": "restaurado",
+    "Articles: {public} public, {internal} internal, {retired} retired":
+        "Artículos: {public} públicos, {internal} internos, {retired} retirados",
+    "Deflected cases: {n}": "Casos evitados: {n}",
+    "Read before not opening a case": "Leídos antes de no abrir un caso",
+    "Linked as a solution": "Enlazados como solución",
+    "at most {n} characters": "como máximo {n} caracteres",
+    # Console: the KB screen, the article, the editor, the history, the picker
+    "Knowledge base": "Base de conocimiento",
+    "Search and read the articles (K)": "Buscar y leer los artículos (K)",
+    "Search": "Buscar",
+    "New article": "Nuevo artículo",
+    "Edit": "Editar",
+    "Retire or restore": "Retirar o restaurar",
+    "History": "Historial",
+    "Title": "Título",
+    "Body": "Cuerpo",
+    "Article": "Artículo",
+    "Search the knowledge base (words, or the start of a word)":
+        "Buscar en la base de conocimiento (palabras, o el comienzo de una palabra)",
+    "Search the knowledge base": "Buscar en la base de conocimiento",
+    "Newest articles": "Artículos más recientes",
+    "The knowledge base is empty.": "La base de conocimiento está vacía.",
+    "1 article": "1 artículo",
+    "{n} articles": "{n} artículos",
+    "No article matches.": "Ningún artículo coincide.",
+    "retired (searches leave it out)": "retirado (las búsquedas lo omiten)",
+    "Article #{id} is back in use.": "El artículo #{id} vuelve a estar en uso.",
+    "Article #{id} retired: searches and suggestions leave it out.":
+        "Artículo #{id} retirado: las búsquedas y sugerencias lo omiten.",
+    "History of article #{id}": "Historial del artículo #{id}",
+    "Edit article #{id}": "Editar el artículo #{id}",
+    "comma-separated": "separadas por comas",
+    "Article #{id} saved.": "Artículo #{id} guardado.",
+    "Ctrl+S again saves your version over it.": "Ctrl+S otra vez guarda su versión encima.",
+    "Leave without saving?": "¿Salir sin guardar?",
+    "What you changed will be lost.": "Se perderá lo que cambió.",
+    "Back to the article": "Volver al artículo",
+    "Enter links the highlighted article, Escape cancels.":
+        "Intro enlaza el artículo resaltado, Escape cancela.",
+    "Link": "Enlazar",
+    "Solution for {number}": "Solución para {number}",
+    "Article #{id} linked as the solution of {number}.": "Artículo #{id} enlazado como solución de {number}.",
+    "Link solution": "Enlazar solución",
+    "Read solution": "Leer la solución",
+    "Solution article linked": "Artículo de solución enlazado",
+    "Link (not opened): {address}": "Enlace (no se abre): {address}",
+    # Case form: suggestions
+    "Articles that may help (Tab to reach them, Enter to read):":
+        "Artículos que pueden ayudar (Tab para llegar, Intro para leer):",
 }
