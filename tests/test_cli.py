@@ -74,7 +74,10 @@ def org_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in ("HELPDESK_DB", "HELPDESK_USER", "HELPDESK_ATTACHMENTS", "HELPDESK_NOW"):
+    for name in (
+        "HELPDESK_DB", "HELPDESK_USER", "HELPDESK_ATTACHMENTS", "HELPDESK_NOW", "HELPDESK_SMTP",
+        "HELPDESK_MAIL_FROM",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HELPDESK_LANG", "en")
     monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "no-config.toml"))
@@ -91,8 +94,9 @@ class Run:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None) -> Result:
-        result = self.runner.invoke(cli.main, ["--db", str(self.db), *args], input=input)
+    def __call__(self, *args: str, input: str | None = None, now: str | None = None) -> Result:
+        env = {"HELPDESK_NOW": now} if now else None  # the clock of this one command
+        result = self.runner.invoke(cli.main, ["--db", str(self.db), *args], input=input, env=env)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result

@@ -11,14 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
-from helpdesk_tui import cli, i18n
+from tests.test_cli import Run, clean_environment, ok  # noqa: F401 - fixture
 
 # Wednesday 4 March 2026 10:00 Bogotá; resolved Thursday 5 March 15:00 Bogotá. Three business
 # days of the seed's calendar (Saturday mornings open): Fri, Sat, Mon -> Mon 9 March 15:00.
@@ -26,35 +24,6 @@ CREATED = "2026-03-04T10:00:00-05:00"
 RESOLVED = "2026-03-05T15:00:00-05:00"
 CLOSES = "2026-03-09T15:00:00-05:00"
 MINUTE_BEFORE = "2026-03-09T14:59:00-05:00"
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in ("HELPDESK_DB", "HELPDESK_USER", "HELPDESK_ATTACHMENTS", "HELPDESK_NOW"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HELPDESK_LANG", "en")
-    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setattr(cli, "_os_login", lambda: "nobody-in-this-help-desk")
-    yield
-    i18n.set_language("en")
-
-
-class Run:
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, now: str | None = None) -> Result:
-        env = {"HELPDESK_NOW": now} if now else None
-        result = self.runner.invoke(cli.main, ["--db", str(self.db), *args], env=env)
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    return result
 
 
 @pytest.fixture

@@ -106,6 +106,9 @@ def test_ticket_solution_and_stats(hd: Run) -> None:
     assert detail["events"][-1]["kind"] == "solution_linked"
     seen = as_json(hd("--as", "carla", "ticket", "show", number, "--json"))
     assert seen["solution"]["id"] == article["id"]
+    # The printed bitácora names the entry in words, not by its internal kind.
+    printed = ok(hd("--as", "carla", "ticket", "show", number)).stdout
+    assert "Solution article linked" in printed and "solution_linked" not in printed
     out = ok(hd("--as", "sara", "ticket", "solution", number, str(internal["id"]))).stdout
     assert number in out
     assert as_json(hd("--as", "carla", "ticket", "show", number, "--json"))["solution"] is None

@@ -227,6 +227,7 @@ def _ticket_header() -> list[str]:
 
 
 def _describe_event(event: EventView) -> str:
+    from helpdesk_tui import labels
     from helpdesk_tui.store.lifecycle import ACTION_LABELS
 
     data = event.data or {}
@@ -240,7 +241,10 @@ def _describe_event(event: EventView) -> str:
         return _("recategorised") + (": " + ", ".join(parts) if parts else "")
     if event.kind == "sla_breached":  # the system's own entry; its text says which timer
         return _("SLA breached")
-    label = _(ACTION_LABELS[event.kind]) if event.kind in ACTION_LABELS else _line(event.kind)
+    if event.kind in ACTION_LABELS:
+        label = _(ACTION_LABELS[event.kind])
+    else:  # the other parts' entries (plans, checklist, linked solutions, …)
+        label = labels.label(labels.EVENT_LABELS, event.kind) if event.kind in labels.EVENT_LABELS else _line(event.kind)
     if "from" in data and "to" in data:
         label += f" ({_state(str(data['from']))} → {_state(str(data['to']))})"
     if data.get("assignee"):
@@ -667,7 +671,8 @@ def ticket_do(
     as_json: bool,
 ) -> None:
     """Take a lifecycle ACTION: assign, take, start, wait, resume, resolve, accept, reject,
-    close, cancel, reopen."""
+    close, cancel, reopen; on five-stage tickets also solve (analysis -> solution).
+    `ticket show` lists the actions you may take now."""
 
     async def work(store: Store, actor: Actor | None) -> TicketRow:
         return await store.tickets.act(

@@ -189,7 +189,10 @@ class KbScreen(KbPart, TranslatedBindings, Screen[None]):
         self._preview(int(event.option.id) if event.option.id else None)
 
     def _preview(self, article_id: int | None) -> None:
-        self.run_worker(self._load_preview(article_id), group="kb-preview", exclusive=True)
+        async def load() -> None:  # created only if the worker runs (a newer one may cancel it)
+            await self._load_preview(article_id)
+
+        self.run_worker(load, group="kb-preview", exclusive=True)
 
     async def _load_preview(self, article_id: int | None) -> None:
         from helpdesk_tui.store.errors import HelpdeskError

@@ -564,24 +564,8 @@ class KbStore:
                 kinds[key] = kinds.get(key, 0) + n
             cases = select(KbDeflection.user_id, KbDeflection.at).distinct().subquery()
             deflected = await session.scalar(select(func.count()).select_from(cases)) or 0
-            by_article = (
-                await session.execute(
-                    select(KbArticle.id, KbArticle.title, func.count(KbDeflection.id).label("n"))
-                    .join(KbDeflection, KbDeflection.article_id == KbArticle.id)
-                    .group_by(KbArticle.id, KbArticle.title)
-                    .order_by(literal_column("n").desc(), KbArticle.id)
-                    .limit(top)
-                )
-            ).all()
-            solutions = (
-                await session.execute(
-                    select(KbArticle.id, KbArticle.title, func.count(KbSolution.ticket_id).label("n"))
-                    .join(KbSolution, KbSolution.article_id == KbArticle.id)
-                    .group_by(KbArticle.id, KbArticle.title)
-                    .order_by(literal_column("n").desc(), KbArticle.id)
-                    .limit(top)
-                )
-            ).all()
+            by_article = await _top_articles(session, KbDeflection.id, KbDeflection.article_id, top)
+            solutions = await _top_articles(session, KbSolution.ticket_id, KbSolution.article_id, top)
         return KbStats(
             kinds.get("public", 0), kinds.get("internal", 0), kinds.get("retired", 0), deflected,
             tuple(ArticleCount(*r) for r in by_article), tuple(ArticleCount(*r) for r in solutions),
@@ -698,3 +682,18 @@ async def _area_id(session: AsyncSession, name: str | None) -> int | None:
     if found is None:
         raise ValidationFailed({"area": ("no such area: {name}", {"name": name.strip()})})
     return found
+
+
+async def _top_articles(session: AsyncSession, counted: Any, article_id: Any, top: int) -> list[Any]:
+    """The articles most often referred to by a table (deflections, linked solutions)."""
+    return list(
+        (
+            await session.execute(
+                select(KbArticle.id, KbArticle.title, func.count(counted).label("n"))
+                .join(counted.class_, article_id == KbArticle.id)
+                .group_by(KbArticle.id, KbArticle.title)
+                .order_by(literal_column("n").desc(), KbArticle.id)
+                .limit(top)
+            )
+        ).all()
+    )

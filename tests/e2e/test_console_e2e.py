@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,16 @@ class Session:
             self.term.close()
 
 
-def state_of(db: Path, ticket_id: int) -> str:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT status FROM tickets WHERE id = ?", (ticket_id,)).fetchone()[0]
+def state_of(db: Path, ticket_id: int, expected: str | None = None, timeout: float = 10.0) -> str:
+    """The ticket's state in the database; with `expected`, waits (bounded) for it to get there:
+    the screen can show a word like "In progress" (in the bitácora) before the commit lands."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(db) as conn:
+            state = conn.execute("SELECT status FROM tickets WHERE id = ?", (ticket_id,)).fetchone()[0]
+        if expected is None or state == expected or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
 
 
 def open_ticket(term: Terminal, number: str) -> None:
@@ -69,7 +77,9 @@ def resolve(term: Terminal, text: str) -> None:
     term.wait_for("The resolution")
     term.type(text)
     term.keys("C-s")
-    term.wait_for("Resolved")
+    # The toast, not the word "Resolved" (an earlier resolution in the bitácora shows it too):
+    # leaving before the store took the change would lose it.
+    term.wait_for("is now Resolved")
 
 
 def test_a_case_from_opening_to_acceptance(demo_db: Path) -> None:
@@ -92,7 +102,7 @@ def test_a_case_from_opening_to_acceptance(demo_db: Path) -> None:
         screen = term.wait_for(" created")
         number = re.search(r"(HD-\d{6}) created", screen).group(1)
     ticket_id = int(number[3:])
-    assert state_of(demo_db, ticket_id) == "new"
+    assert state_of(demo_db, ticket_id, "new") == "new"
 
     # The supervisor of the area filters the queue and assigns it to an agent.
     with Session(demo_db, "--as", "andres") as term:
@@ -109,7 +119,7 @@ def test_a_case_from_opening_to_acceptance(demo_db: Path) -> None:
         term.keys("y")
         term.wait_for("1 applied, 0 skipped")
         term.keys("Escape")
-    assert state_of(demo_db, ticket_id) == "assigned"
+    assert state_of(demo_db, ticket_id, "assigned") == "assigned"
 
     # The agent starts and resolves it.
     with Session(demo_db, "--as", "julian") as term:
@@ -118,7 +128,7 @@ def test_a_case_from_opening_to_acceptance(demo_db: Path) -> None:
         term.keys("s")
         term.wait_for("In progress")
         resolve(term, "Cambiado el fusor de la impresora.")
-    assert state_of(demo_db, ticket_id) == "resolved"
+    assert state_of(demo_db, ticket_id, "resolved") == "resolved"
 
     # The customer rejects the resolution: the button waits for a reason.
     with Session(demo_db, "--as", "dlopez") as term:
@@ -131,20 +141,20 @@ def test_a_case_from_opening_to_acceptance(demo_db: Path) -> None:
         term.wait_for("Required")
         term.type("Sigue saliendo la hoja en blanco.")
         term.keys("C-s")
-        term.wait_for("In progress")
-    assert state_of(demo_db, ticket_id) == "in_progress"
+        term.wait_for("is now In progress")
+    assert state_of(demo_db, ticket_id, "in_progress") == "in_progress"
 
     with Session(demo_db, "--as", "julian") as term:
         term.wait_for("Filter")
         open_ticket(term, number)
         term.wait_for("Sigue saliendo")
         resolve(term, "Reemplazado el rodillo de arrastre.")
-    assert state_of(demo_db, ticket_id) == "resolved"
+    assert state_of(demo_db, ticket_id, "resolved") == "resolved"
 
     with Session(demo_db, "--as", "dlopez") as term:
         term.wait_for("My tickets")
         open_ticket(term, number)
         term.wait_for("Reemplazado el rodillo")
         term.keys("y")
-        term.wait_for("Closed")
-    assert state_of(demo_db, ticket_id) == "closed"
+        term.wait_for("is now Closed")
+    assert state_of(demo_db, ticket_id, "closed") == "closed"

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import update
 
-from helpdesk_tui import cli, i18n
+from helpdesk_tui import cli
 from helpdesk_tui.config import Settings
 from helpdesk_tui.mail.delivery import deliver_due
 from helpdesk_tui.store import open_store
 from helpdesk_tui.store.models import OutboxMessage
 from tests.conftest import build_org, run_in_thread
+from tests.test_cli import clean_environment  # noqa: F401 - fixture
 from tests.mail.conftest import give_addresses
 from tests.mail.smtp_server import free_port
 from tests.store.helpers import new_ticket, ticket_in
 
 HOSTILE = "\x1b]52;c;aGk=\x07[/][@click=app.quit]x"
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in ("HELPDESK_DB", "HELPDESK_USER", "HELPDESK_NOW", "HELPDESK_SMTP", "HELPDESK_MAIL_FROM"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HELPDESK_LANG", "en")
-    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setattr(cli, "_os_login", lambda: "nobody-in-this-help-desk")
-    yield
-    i18n.set_language("en")
 
 
 @pytest.fixture
