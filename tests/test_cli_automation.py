@@ -134,7 +134,11 @@ def test_work_window_outside_hours_needs_three_business_days(hd: Run) -> None:
     refused = hd(*base, "--work-window", "2026-03-05T20:00..2026-03-05T23:00", now=CREATED)
     assert refused.exit_code == 1
     assert "the first allowed start is 2026-03-07 20:00 (America/Bogota)" in refused.stderr
-    ok(hd(*base, "--work-window", "2026-03-07T20:00..2026-03-07T23:00", now=CREATED))
+    made = json.loads(ok(hd(*base, "--work-window", "2026-03-07T20:00..2026-03-07T23:00", "--json", now=CREATED)).stdout)
+    shown = status(hd, made["number"])
+    # Read on the ticket's calendar (Bogotá, UTC-5) and kept in UTC.
+    assert shown["work_window"] == {"start": "2026-03-08T01:00:00+00:00", "end": "2026-03-08T04:00:00+00:00"}
+    assert "Work window:" in ok(hd("--as", "carla", "ticket", "show", made["number"])).stdout
     garbled = hd(*base, "--work-window", "tomorrow night", now=CREATED)
     assert garbled.exit_code == 2 and "START..END" in garbled.stderr
 

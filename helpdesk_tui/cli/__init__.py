@@ -270,6 +270,8 @@ def _print_detail(detail: TicketDetail) -> None:
         (_("Created"), _when(row.created_at)),
         (_("Updated"), f"{_when(row.updated_at)}  ({_('version')} {row.version})"),
     ]
+    if detail.work_window:
+        facts.append((_("Work window"), f"{_when(detail.work_window[0])} – {_when(detail.work_window[1])}"))
     for line in _table([[f"{label}:", value] for label, value in facts]):
         click.echo(line)
     click.echo("")

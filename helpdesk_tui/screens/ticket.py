@@ -205,6 +205,9 @@ class TicketHeader(Vertical):
         bits.append(Text(_("created {at}", at=created)))
         bits.append(Text(_("updated {at}", at=updated)))
         bits.append(Text(_("version {n}", n=ticket.version)))
+        if detail.work_window:
+            start, end = (local_time(moment) for moment in detail.work_window)
+            bits.append(Text(_("work window {start}–{end}", start=start, end=end[11:] if end[:10] == start[:10] else end)))
         count = len(detail.attachments)
         if count:
             bits.append(Text(_("1 attachment") if count == 1 else _("{n} attachments", n=count)))

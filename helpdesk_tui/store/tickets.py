@@ -290,7 +290,10 @@ class TicketStore:
         Env = aliased(Environment)
         Svc = aliased(Service)
         stmt = (
-            _row_select(Ticket.description, Ticket.resolution, Env.name, Svc.name, Ticket.lifecycle)
+            _row_select(
+                Ticket.description, Ticket.resolution, Env.name, Svc.name, Ticket.lifecycle,
+                Ticket.work_start_at, Ticket.work_end_at,
+            )
             .outerjoin(Env, Env.id == Ticket.environment_id)
             .outerjoin(Svc, Svc.id == Ticket.service_id)
             .where(Ticket.id == ticket_id, visible_tickets(actor))
@@ -299,7 +302,7 @@ class TicketStore:
         if found is None:
             raise NotFound("ticket {ticket} not found", ticket=ticket_id)
         row = _to_row(found)
-        description, resolution, environment, service, lifecycle = found[ROW_WIDTH:]
+        description, resolution, environment, service, lifecycle, work_start, work_end = found[ROW_WIDTH:]
         events = await self._events(session, actor, ticket_id)
         attachments = await self._attachments(session, actor, ticket_id)
         flow = lifecycle_named(lifecycle)
@@ -311,6 +314,7 @@ class TicketStore:
             tuple(actions), abilities(actor, row.status), clock.to_json(),
             solution=await solution_of(session, actor, ticket_id),
             stages=await stage_view(session, actor, row, flow),
+            work_window=(work_start, work_end) if work_start and work_end else None,
         )  # fmt: skip
 
     async def _events(

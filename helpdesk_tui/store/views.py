@@ -131,6 +131,8 @@ class TicketDetail:
     # Five-stage lifecycle: the analysis checklist and the current work plan (a StageView of
     # store/stages.py), None for lifecycles without them.
     stages: Any = None
+    # S3: the work window the requester asked for (start, end), if any.
+    work_window: tuple[datetime, datetime] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = self.ticket.to_json()
@@ -146,6 +148,10 @@ class TicketDetail:
             sla=self.sla,
             solution=self.solution,
             stages=self.stages.to_json() if self.stages is not None else None,
+            work_window=(
+                {"start": self.work_window[0].isoformat(), "end": self.work_window[1].isoformat()}
+                if self.work_window else None
+            ),
         )
         return out
 

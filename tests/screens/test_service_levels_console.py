@@ -3,6 +3,7 @@ the first allowed start, and the automation running periodically inside the cons
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
@@ -13,6 +14,7 @@ from helpdesk_tui.config import Settings
 from helpdesk_tui.store import clock
 from helpdesk_tui.store.models import Ticket
 from tests.screens.conftest import wait_for
+from tests.screens.test_ticket import ticket_app
 from tests.screens.test_new_ticket import choose, error_of, newest_ticket, open_form, paste, record_open_ticket
 from tests.store.helpers import ticket_in
 
@@ -20,8 +22,13 @@ CREATED = "2026-03-04T10:00:00-05:00"  # Wednesday 10:00 in Bogotá
 
 
 @pytest.fixture
-def wednesday(monkeypatch: pytest.MonkeyPatch) -> None:
+def wednesday(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("HELPDESK_NOW", CREATED)
+    monkeypatch.setenv("TZ", "UTC")  # the console shows local times
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 async def fill(pilot, form, window: str) -> None:
@@ -52,6 +59,9 @@ async def test_an_early_out_of_hours_window_is_refused_in_place(org, start_app, 
     async with org.store.db.read() as session:
         start = await session.scalar(select(Ticket.work_start_at).where(Ticket.id == created.ticket.id))
     assert start is not None and start.isoformat() == "2026-03-08T01:00:00+00:00"
+    # The ticket screen shows the requested window (in the viewer's local time; TZ is UTC here).
+    async with ticket_app(start_app, "carla", created.ticket.id) as (app, pilot, screen):
+        assert "work window 2026-03-08 01:00–04:00" in str(screen.query_one("#ticket-where").render())
 
 
 async def test_a_garbled_window_is_refused_before_the_store(org, start_app, wednesday):

@@ -86,4 +86,5 @@ MESSAGES: dict[str, str] = {
     "e-mails sent": "correos enviados",
     "e-mails failed (will retry)": "correos fallidos (se reintentarán)",
     "e-mails given up": "correos abandonados",
+    "work window {start}–{end}": "ventana de trabajo {start}–{end}",
 }
