@@ -7,6 +7,7 @@ transaction that checks the ticket's version, bumps it and appends its bitácora
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +59,7 @@ from helpdesk_tui.store.models import (
 from helpdesk_tui.store.permissions import STAFF_ROLES, Actor, visible_tickets
 from helpdesk_tui.store.query import (
     DEFAULT_SORT,
+    Match,
     Text,
     compile_filters,
     fts5_match,
@@ -153,6 +155,7 @@ class TicketStore:
         backwards = before is not None
         order = [(expr, desc != backwards) for expr, desc in columns]
         async with self.db.read() as session:
+            parsed = await self._without_empty_states(session, parsed)
             common = await self._common_words(session, parsed)
             stmt = _row_select(*(expr for expr, _ in columns)).where(
                 visible_tickets(actor),
@@ -180,6 +183,28 @@ class TicketStore:
         from helpdesk_tui.store.query import describe_sort
 
         return Page(rows, next_cursor, prev_cursor, describe_sort(sort))
+
+    @staticmethod
+    async def _without_empty_states(session: AsyncSession, parsed: Any) -> Any:
+        """`status:a,b,c` minus the states no ticket is in (read from the few summary rows).
+
+        A tab lists the states of every lifecycle (New also shows five-stage Opened). With one
+        state left the page seeks that state's index; a list makes the planner walk every
+        ticket in priority order, which for a small or empty tab means the whole table.
+        """
+        terms = list(parsed.terms)
+        for i, term in enumerate(terms):
+            if not isinstance(term, Match) or term.key != "status" or term.negated or len(term.values) < 2:
+                continue
+            used = set(
+                await session.scalars(
+                    select(TicketCount.status).where(TicketCount.status.in_(term.values), TicketCount.n > 0)
+                )
+            )
+            kept = tuple(value for value in term.values if value in used) or term.values[:1]
+            if kept != term.values:
+                terms[i] = replace(term, values=kept)
+        return replace(parsed, terms=tuple(terms)) if terms != list(parsed.terms) else parsed
 
     async def _common_words(self, session: AsyncSession, parsed: Any) -> bool:
         """SQLite only: whether the free text matches so many tickets that it is cheaper to walk
