@@ -34,6 +34,15 @@ def frozen(monkeypatch: pytest.MonkeyPatch):
     time.tzset()
 
 
+def steady_cursors(screen) -> None:
+    """Snapshots: a blinking cursor would make the picture depend on timing."""
+    from textual.widgets import Input, TextArea
+
+    for widget in screen.query("Input, TextArea"):
+        if isinstance(widget, (Input, TextArea)):
+            widget.cursor_blink = False
+
+
 async def wait_for(pilot, condition: Callable[[], bool], *, timeout: float = 5.0) -> None:
     """Let workers run until `condition()` holds (bounded)."""
     loops = int(timeout / 0.05)

@@ -18,7 +18,7 @@ from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.store import open_store
 from helpdesk_tui.widgets.kb_results import KbResultList
 from tests.conftest import Org, build_org, run_in_thread
-from tests.screens.conftest import wait_for
+from tests.screens.conftest import steady_cursors, wait_for
 from tests.store.helpers import new_ticket
 
 HOSTILE_TITLE = "Impresora [@click=app.quit]x [/] \x1b]52;c;aGk=\x07rota"
@@ -362,6 +362,7 @@ def test_kb_screen_80x24(snap_compare, kb_db) -> None:
         await pilot.pause()
         app.action_knowledge_base()
         await wait_for(pilot, lambda: isinstance(app.screen, KbScreen) and app.screen.searched is not None)
+        steady_cursors(app.screen)
         await pilot.press(*"impres")
         await wait_for(pilot, lambda: app.screen.searched == "impres")
         await wait_for(pilot, lambda: app.screen.previewed == app.screen.query_one(KbResultList).current_id)

@@ -17,6 +17,7 @@ from helpdesk_tui.screens.my_tickets import MyTicketsScreen
 from helpdesk_tui.screens.new_ticket import NewTicketScreen
 from helpdesk_tui.store import open_store
 from tests.conftest import build_org, run_in_thread
+from tests.screens.conftest import steady_cursors
 from tests.store.helpers import new_ticket, ticket_in
 
 
@@ -62,17 +63,12 @@ async def my_tickets_ready(pilot) -> None:
 
 
 async def form_ready(pilot) -> NewTicketScreen:
-    from textual.widgets import Input, TextArea
-
     app = pilot.app
     await wait_until(pilot, lambda: app.actor is not None)
     await pilot.pause()
     await pilot.press("ctrl+n")
     await wait_until(pilot, lambda: isinstance(app.screen, NewTicketScreen) and app.screen.loaded)
-    # A blinking cursor would make the picture depend on timing.
-    for widget in app.screen.query("Input, TextArea"):
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = False
+    steady_cursors(app.screen)
     await pilot.pause()
     return app.screen
 
